@@ -1,0 +1,33 @@
+// deltacpp: the command-line front end. Exceptions from CLI11 stop here; everything
+// below reports errors as Status values.
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <utility>
+#include <vector>
+
+#include "deltacpp/cli/commands.h"
+#include "deltacpp/common/version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"deltacpp: read and inspect Delta Lake tables"};
+  app.set_version_flag("--version-info", std::string("deltacpp ") + deltacpp::kVersionString +
+                                             " (Arrow " + deltacpp::kArrowVersionString + ")");
+  app.require_subcommand(1);
+  std::vector<std::pair<std::string, deltacpp::cli::CommandRunner>> commands = {
+      {"describe", deltacpp::cli::AddDescribeCommand(app)},
+      {"scan", deltacpp::cli::AddScanCommand(app)},
+  };
+  CLI11_PARSE(app, argc, argv);
+
+  for (const auto& [name, run] : commands) {
+    if (!app.got_subcommand(name)) continue;
+    deltacpp::Status status = run();
+    if (!status.ok()) {
+      std::cerr << "error: " << status.message() << '\n';
+      return 1;
+    }
+  }
+  return 0;
+}

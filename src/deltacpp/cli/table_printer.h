@@ -1,0 +1,18 @@
+#pragma once
+
+// Renders Arrow batches as a plain-text table for the terminal.
+
+#include <memory>
+#include <ostream>
+
+#include <arrow/record_batch.h>
+
+#include "deltacpp/common/status.h"
+
+namespace deltacpp::cli {
+
+/// Prints every row of `reader` under a header of column names, columns padded to their
+/// widest value, nulls as "null", then "(N rows)". Fails with the reader's error.
+Status PrintTable(arrow::RecordBatchReader& reader, std::ostream& out);
+
+}  // namespace deltacpp::cli

@@ -1,0 +1,80 @@
+#include "deltacpp/kernel/log/log_replay.h"
+
+#include <type_traits>
+#include <unordered_set>
+
+#include "deltacpp/kernel/actions/action_json.h"
+#include "deltacpp/kernel/actions/action_names.h"
+
+namespace deltacpp {
+
+namespace {
+
+std::string FileKey(const std::string& path,
+                    const std::optional<DeletionVectorDescriptor>& deletion_vector) {
+  std::string key = path;
+  if (deletion_vector.has_value()) {
+    key += '\0';
+    key += deletion_vector->UniqueId();
+  }
+  return key;
+}
+
+}  // namespace
+
+Result<TableState> ReplayLog(const ObjectStore& store, const LogSegment& segment) {
+  TableState state;
+  bool have_protocol = false;
+  bool have_metadata = false;
+  std::unordered_set<std::string> seen_files;
+  std::unordered_set<std::string> seen_domains;
+
+  for (auto commit = segment.commits.rbegin(); commit != segment.commits.rend(); ++commit) {
+    const std::string path = LogFilePath(commit->name.name);
+    DELTACPP_ASSIGN_OR_RAISE(auto contents, store.ReadAll(path));
+    DELTACPP_ASSIGN_OR_RAISE(
+        auto actions, ParseCommitJson(std::string_view(contents->data_as<char>(), contents->size()),
+                                     store.FullPath(path)));
+    const bool newest_commit = commit == segment.commits.rbegin();
+    for (auto& action : actions) {
+      std::visit(
+          [&](auto&& value) {
+            using T = std::decay_t<decltype(value)>;
+            if constexpr (std::is_same_v<T, AddFile>) {
+              if (seen_files.insert(FileKey(value.path, value.deletion_vector)).second) {
+                state.files.push_back(std::move(value));
+              }
+            } else if constexpr (std::is_same_v<T, RemoveFile>) {
+              if (seen_files.insert(FileKey(value.path, value.deletion_vector)).second) {
+                state.tombstones.push_back(std::move(value));
+              }
+            } else if constexpr (std::is_same_v<T, Protocol>) {
+              if (!have_protocol) state.protocol = std::move(value);
+              have_protocol = true;
+            } else if constexpr (std::is_same_v<T, Metadata>) {
+              if (!have_metadata) state.metadata = std::move(value);
+              have_metadata = true;
+            } else if constexpr (std::is_same_v<T, SetTransaction>) {
+              state.app_transactions.try_emplace(value.app_id, value);
+            } else if constexpr (std::is_same_v<T, DomainMetadata>) {
+              if (seen_domains.insert(value.domain).second && !value.removed) {
+                state.domains.emplace(value.domain, std::move(value));
+              }
+            } else if constexpr (std::is_same_v<T, CommitInfo>) {
+              if (newest_commit) state.latest_commit_info = std::move(value);
+            }
+            // cdc, sidecar and checkpointMetadata do not change the table's state.
+          },
+          action);
+    }
+  }
+  if (!have_protocol || !have_metadata) {
+    return DeltaError(DeltaErrorCode::kCorruptLog, "corrupt Delta log of table ",
+                      store.table_uri(), ": no ",
+                      have_protocol ? action_names::kMetadata : action_names::kProtocol,
+                      " action in versions 0 to ", segment.version);
+  }
+  return state;
+}
+
+}  // namespace deltacpp

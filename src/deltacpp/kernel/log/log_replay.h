@@ -1,0 +1,41 @@
+#pragma once
+
+// Log replay: the state of a table at one version, reconciled from its commits as the
+// protocol's "Action Reconciliation" rules say.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "deltacpp/common/status.h"
+#include "deltacpp/kernel/actions/actions.h"
+#include "deltacpp/kernel/log/log_segment.h"
+#include "deltacpp/storage/object_store.h"
+
+namespace deltacpp {
+
+struct TableState {
+  Protocol protocol;
+  Metadata metadata;
+  /// The live data files, newest commit first.
+  std::vector<AddFile> files;
+  /// Removes not superseded by a newer add of the same file (vacuum needs them).
+  std::vector<RemoveFile> tombstones;
+  /// The newest txn action of each application id.
+  std::map<std::string, SetTransaction> app_transactions;
+  /// The live (not removed) domain metadata, by domain.
+  std::map<std::string, DomainMetadata> domains;
+  /// commitInfo of the newest commit, when it has one.
+  std::optional<CommitInfo> latest_commit_info;
+};
+
+/// Reads the commits of `segment` newest first and reconciles them: a file is identified
+/// by (path, deletion vector id) and its newest action wins; the newest protocol,
+/// metaData, txn per appId and domainMetadata per domain win. Fails with kCorruptLog when a
+/// commit cannot be parsed or the log has no protocol or no metaData, and with
+/// kFileNotFound when a listed commit vanished.
+DELTACPP_EXPORT Result<TableState> ReplayLog(const ObjectStore& store,
+                                             const LogSegment& segment);
+
+}  // namespace deltacpp

@@ -1,0 +1,243 @@
+#include "deltacpp/kernel/schema/schema_json.h"
+
+#include <charconv>
+#include <vector>
+
+#include <arrow/type.h>
+#include <arrow/util/key_value_metadata.h>
+
+#include "deltacpp/kernel/json_internal.h"
+
+namespace deltacpp {
+
+namespace {
+
+using internal::FindMember;
+using internal::StringOf;
+using rapidjson::Value;
+
+Status SchemaError(std::string_view where, std::string_view problem) {
+  return DeltaError(DeltaErrorCode::kCorruptLog, "invalid table schema: ", where, " ",
+                    problem);
+}
+
+Result<std::shared_ptr<arrow::DataType>> ParseType(const Value& type,
+                                                   const std::string& where);
+
+Result<std::shared_ptr<arrow::Field>> ParseField(const Value& field,
+                                                 const std::string& parent) {
+  if (!field.IsObject()) return SchemaError(parent, "has a field that is not an object");
+  const Value* name = FindMember(field, "name");
+  if (name == nullptr || !name->IsString()) {
+    return SchemaError(parent, "has a field without a string 'name'");
+  }
+  const std::string where = parent.empty() ? std::string(StringOf(*name))
+                                           : parent + "." + std::string(StringOf(*name));
+  const Value* type = FindMember(field, "type");
+  if (type == nullptr) return SchemaError(where, "has no 'type'");
+  DELTACPP_ASSIGN_OR_RAISE(auto arrow_type, ParseType(*type, where));
+  bool nullable = true;
+  if (const Value* flag = FindMember(field, "nullable")) {
+    if (!flag->IsBool()) return SchemaError(where, "has a 'nullable' that is not a boolean");
+    nullable = flag->GetBool();
+  }
+  std::shared_ptr<arrow::KeyValueMetadata> metadata;
+  const Value* metadata_object = FindMember(field, "metadata");
+  if (metadata_object != nullptr && metadata_object->IsObject() &&
+      metadata_object->MemberCount() > 0) {
+    std::vector<std::string> keys;
+    std::vector<std::string> values;
+    for (const auto& entry : metadata_object->GetObject()) {
+      keys.emplace_back(StringOf(entry.name));
+      values.push_back(internal::ToJsonText(entry.value));
+    }
+    metadata = arrow::key_value_metadata(std::move(keys), std::move(values));
+  }
+  return arrow::field(std::string(StringOf(*name)), std::move(arrow_type), nullable,
+                      std::move(metadata));
+}
+
+Result<std::vector<std::shared_ptr<arrow::Field>>> ParseFields(const Value& struct_object,
+                                                               const std::string& where) {
+  const Value* fields = FindMember(struct_object, "fields");
+  if (fields == nullptr || !fields->IsArray()) {
+    return SchemaError(where.empty() ? "the root struct" : where,
+                       "has no 'fields' array");
+  }
+  std::vector<std::shared_ptr<arrow::Field>> result;
+  for (const auto& field : fields->GetArray()) {
+    DELTACPP_ASSIGN_OR_RAISE(auto parsed, ParseField(field, where));
+    result.push_back(std::move(parsed));
+  }
+  return result;
+}
+
+Result<bool> ReadFlag(const Value& obj, std::string_view key, const std::string& where) {
+  const Value* value = FindMember(obj, key);
+  if (value == nullptr) return true;
+  if (!value->IsBool()) {
+    return SchemaError(where, std::string("has a '") + std::string(key) +
+                                  "' that is not a boolean");
+  }
+  return value->GetBool();
+}
+
+Result<std::shared_ptr<arrow::DataType>> ParseType(const Value& type,
+                                                   const std::string& where) {
+  if (type.IsString()) {
+    auto primitive = ParsePrimitiveType(StringOf(type));
+    if (!primitive.ok()) {
+      return primitive.status().WithMessage(primitive.status().message(), " (column ",
+                                            where, ")");
+    }
+    return primitive;
+  }
+  const Value* name_value = type.IsObject() ? FindMember(type, "type") : nullptr;
+  if (name_value == nullptr || !name_value->IsString()) {
+    return SchemaError(where, "has a type that is neither a name nor an object with 'type'");
+  }
+  const std::string_view name = StringOf(*name_value);
+  if (name == "struct") {
+    DELTACPP_ASSIGN_OR_RAISE(auto fields, ParseFields(type, where));
+    return arrow::struct_(std::move(fields));
+  }
+  if (name == "array") {
+    const Value* element_type = FindMember(type, "elementType");
+    if (element_type == nullptr) {
+      return SchemaError(where, "is an array without 'elementType'");
+    }
+    DELTACPP_ASSIGN_OR_RAISE(auto value_type, ParseType(*element_type, where + ".element"));
+    DELTACPP_ASSIGN_OR_RAISE(bool contains_null, ReadFlag(type, "containsNull", where));
+    return arrow::list(arrow::field("element", std::move(value_type), contains_null));
+  }
+  if (name == "map") {
+    const Value* key_type = FindMember(type, "keyType");
+    const Value* value_type = FindMember(type, "valueType");
+    if (key_type == nullptr || value_type == nullptr) {
+      return SchemaError(where, "is a map without 'keyType' and 'valueType'");
+    }
+    DELTACPP_ASSIGN_OR_RAISE(auto key, ParseType(*key_type, where + ".key"));
+    DELTACPP_ASSIGN_OR_RAISE(auto value, ParseType(*value_type, where + ".value"));
+    DELTACPP_ASSIGN_OR_RAISE(bool value_contains_null,
+                             ReadFlag(type, "valueContainsNull", where));
+    return std::make_shared<arrow::MapType>(
+        arrow::field("key", std::move(key), false),
+        arrow::field("value", std::move(value), value_contains_null));
+  }
+  return SchemaError(where, std::string("has unknown complex type '") + std::string(name) + "'");
+}
+
+}  // namespace
+
+Result<std::shared_ptr<arrow::DataType>> ParsePrimitiveType(std::string_view name) {
+  static const std::pair<std::string_view, std::shared_ptr<arrow::DataType>> kPrimitives[] = {
+      {"string", arrow::utf8()},
+      {"long", arrow::int64()},
+      {"integer", arrow::int32()},
+      {"short", arrow::int16()},
+      {"byte", arrow::int8()},
+      {"float", arrow::float32()},
+      {"double", arrow::float64()},
+      {"boolean", arrow::boolean()},
+      {"binary", arrow::binary()},
+      {"date", arrow::date32()},
+      {"timestamp", arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")},
+      {"timestamp_ntz", arrow::timestamp(arrow::TimeUnit::MICRO)},
+  };
+  for (const auto& [delta_name, type] : kPrimitives) {
+    if (delta_name == name) return type;
+  }
+  // decimal(p,s), spaces allowed after the comma as Spark writes none but people do.
+  if (name.starts_with("decimal(") && name.ends_with(")")) {
+    std::string_view args = name.substr(8, name.size() - 9);
+    auto comma = args.find(',');
+    int precision = -1;
+    int scale = -1;
+    if (comma != std::string_view::npos) {
+      std::string_view p = args.substr(0, comma);
+      std::string_view s = args.substr(comma + 1);
+      while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+      auto [p_end, p_error] = std::from_chars(p.data(), p.data() + p.size(), precision);
+      auto [s_end, s_error] = std::from_chars(s.data(), s.data() + s.size(), scale);
+      if (p_error != std::errc() || s_error != std::errc() || p_end != p.data() + p.size() ||
+          s_end != s.data() + s.size()) {
+        precision = -1;
+      }
+    }
+    if (precision < 1 || precision > 38 || scale < 0 || scale > precision) {
+      return DeltaError(DeltaErrorCode::kCorruptLog, "invalid decimal type '", name,
+                        "': precision must be 1..38 and scale 0..precision");
+    }
+    return arrow::decimal128(precision, scale);
+  }
+  if (name == "variant") {
+    return DeltaError(DeltaErrorCode::kUnsupportedFeature,
+                      "the variant type is not supported yet");
+  }
+  return DeltaError(DeltaErrorCode::kCorruptLog, "unknown Delta type '", name, "'");
+}
+
+Result<std::shared_ptr<arrow::Schema>> ParseSchemaJson(std::string_view schema_string) {
+  rapidjson::Document doc;
+  doc.Parse(schema_string.data(), schema_string.size());
+  const Value* type = !doc.HasParseError() && doc.IsObject() ? FindMember(doc, "type") : nullptr;
+  if (type == nullptr || !type->IsString() || StringOf(*type) != "struct") {
+    return SchemaError("schemaString", "is not a JSON struct type");
+  }
+  DELTACPP_ASSIGN_OR_RAISE(auto fields, ParseFields(doc, ""));
+  return arrow::schema(std::move(fields));
+}
+
+std::string DeltaTypeString(const arrow::DataType& type) {
+  switch (type.id()) {
+    case arrow::Type::STRING:
+      return "string";
+    case arrow::Type::INT64:
+      return "long";
+    case arrow::Type::INT32:
+      return "integer";
+    case arrow::Type::INT16:
+      return "short";
+    case arrow::Type::INT8:
+      return "byte";
+    case arrow::Type::FLOAT:
+      return "float";
+    case arrow::Type::DOUBLE:
+      return "double";
+    case arrow::Type::BOOL:
+      return "boolean";
+    case arrow::Type::BINARY:
+      return "binary";
+    case arrow::Type::DATE32:
+      return "date";
+    case arrow::Type::TIMESTAMP: {
+      const auto& timestamp = static_cast<const arrow::TimestampType&>(type);
+      return timestamp.timezone().empty() ? "timestamp_ntz" : "timestamp";
+    }
+    case arrow::Type::DECIMAL128: {
+      const auto& decimal = static_cast<const arrow::Decimal128Type&>(type);
+      return "decimal(" + std::to_string(decimal.precision()) + "," +
+             std::to_string(decimal.scale()) + ")";
+    }
+    case arrow::Type::LIST:
+      return "array<" +
+             DeltaTypeString(*static_cast<const arrow::ListType&>(type).value_type()) + ">";
+    case arrow::Type::MAP: {
+      const auto& map = static_cast<const arrow::MapType&>(type);
+      return "map<" + DeltaTypeString(*map.key_type()) + ", " +
+             DeltaTypeString(*map.item_type()) + ">";
+    }
+    case arrow::Type::STRUCT: {
+      std::string text = "struct<";
+      for (int i = 0; i < type.num_fields(); ++i) {
+        if (i > 0) text += ", ";
+        text += type.field(i)->name() + ": " + DeltaTypeString(*type.field(i)->type());
+      }
+      return text + ">";
+    }
+    default:
+      return "<" + type.ToString() + ">";
+  }
+}
+
+}  // namespace deltacpp

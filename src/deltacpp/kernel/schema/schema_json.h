@@ -1,0 +1,40 @@
+#pragma once
+
+// The table schema: Delta's schema JSON (PROTOCOL.md, "Schema Serialization Format") read
+// into an arrow::Schema, which is delta-cpp's one in-memory schema model.
+//
+// Mapping: string->utf8, long->int64, integer->int32, short->int16, byte->int8,
+// float->float32, double->float64, boolean->bool, binary->binary, date->date32,
+// timestamp->timestamp(us, "UTC"), timestamp_ntz->timestamp(us), decimal(p,s)->decimal128,
+// struct->struct, array->list<element>, map->map<key, value>. Field nullability is kept;
+// each Delta field metadata entry becomes an Arrow field metadata entry whose value is the
+// entry's JSON text (so `"comment": "x"` is kept as `"x"` with quotes and numbers stay
+// numbers), which round-trips exactly.
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <arrow/type_fwd.h>
+
+#include "deltacpp/common/status.h"
+
+namespace deltacpp {
+
+/// Parses a schema string (the metaData action's schemaString). Fails with
+/// DeltaErrorCode::kCorruptLog for JSON that is not a Delta struct schema, naming the field
+/// and what is wrong, and with kUnsupportedFeature for a type delta-cpp does not read yet.
+DELTACPP_EXPORT Result<std::shared_ptr<arrow::Schema>> ParseSchemaJson(
+    std::string_view schema_string);
+
+/// The Delta name of an Arrow type as used for the table schema, nested types spelled out
+/// ("long", "decimal(10,2)", "array<string>", "struct<a: long, b: map<string, int>>").
+/// Types with no Delta counterpart are named by Arrow's name in angle brackets.
+DELTACPP_EXPORT std::string DeltaTypeString(const arrow::DataType& type);
+
+/// Parses a primitive Delta type name ("long", "decimal(10,2)", ...). Fails with
+/// kCorruptLog for a name the protocol does not define.
+DELTACPP_EXPORT Result<std::shared_ptr<arrow::DataType>> ParsePrimitiveType(
+    std::string_view name);
+
+}  // namespace deltacpp

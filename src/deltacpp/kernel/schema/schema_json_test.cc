@@ -1,0 +1,103 @@
+#include "deltacpp/kernel/schema/schema_json.h"
+
+#include <arrow/type.h>
+#include <arrow/util/key_value_metadata.h>
+#include <gtest/gtest.h>
+
+#include "deltacpp/testing/gtest_util.h"
+
+namespace deltacpp {
+namespace {
+
+std::string Field(const std::string& name, const std::string& type, bool nullable = true,
+                  const std::string& metadata = "{}") {
+  return R"({"name":")" + name + R"(","type":)" + type + R"(,"nullable":)" +
+         (nullable ? "true" : "false") + R"(,"metadata":)" + metadata + "}";
+}
+
+std::string Struct(const std::vector<std::string>& fields) {
+  std::string joined;
+  for (const auto& field : fields) joined += (joined.empty() ? "" : ",") + field;
+  return R"({"type":"struct","fields":[)" + joined + "]}";
+}
+
+TEST(SchemaJsonTest, MapsEveryPrimitiveType) {
+  const std::vector<std::pair<std::string, std::shared_ptr<arrow::DataType>>> cases = {
+      {"string", arrow::utf8()},
+      {"long", arrow::int64()},
+      {"integer", arrow::int32()},
+      {"short", arrow::int16()},
+      {"byte", arrow::int8()},
+      {"float", arrow::float32()},
+      {"double", arrow::float64()},
+      {"boolean", arrow::boolean()},
+      {"binary", arrow::binary()},
+      {"date", arrow::date32()},
+      {"timestamp", arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")},
+      {"timestamp_ntz", arrow::timestamp(arrow::TimeUnit::MICRO)},
+      {"decimal(38,18)", arrow::decimal128(38, 18)},
+      {"decimal(5, 0)", arrow::decimal128(5, 0)},
+  };
+  for (const auto& [name, type] : cases) {
+    ASSERT_OK_AND_ASSIGN(auto schema,
+                         ParseSchemaJson(Struct({Field("c", "\"" + name + "\"")})));
+    EXPECT_TRUE(schema->field(0)->type()->Equals(*type)) << name;
+    if (name.find(' ') == std::string::npos) {
+      EXPECT_EQ(DeltaTypeString(*type), name);
+    }
+  }
+}
+
+TEST(SchemaJsonTest, MapsNestedTypesWithNullability) {
+  const std::string array = R"({"type":"array","elementType":"string","containsNull":false})";
+  const std::string map =
+      R"({"type":"map","keyType":"string","valueType":"long","valueContainsNull":true})";
+  const std::string nested = Struct({Field("x", "\"integer\"", false), Field("arr", array)});
+  ASSERT_OK_AND_ASSIGN(auto schema, ParseSchemaJson(Struct({Field("s", nested, false),
+                                                            Field("m", map)})));
+  ASSERT_EQ(schema->num_fields(), 2);
+  const auto& s = schema->field(0);
+  EXPECT_FALSE(s->nullable());
+  ASSERT_EQ(s->type()->id(), arrow::Type::STRUCT);
+  EXPECT_FALSE(s->type()->field(0)->nullable());
+  const auto& arr = s->type()->field(1)->type();
+  ASSERT_EQ(arr->id(), arrow::Type::LIST);
+  EXPECT_FALSE(arr->field(0)->nullable());
+  const auto& m = schema->field(1)->type();
+  ASSERT_EQ(m->id(), arrow::Type::MAP);
+  EXPECT_TRUE(static_cast<const arrow::MapType&>(*m).item_field()->nullable());
+  EXPECT_EQ(DeltaTypeString(*schema->field(0)->type()),
+            "struct<x: integer, arr: array<string>>");
+  EXPECT_EQ(DeltaTypeString(*m), "map<string, long>");
+}
+
+TEST(SchemaJsonTest, KeepsFieldMetadataAsJson) {
+  ASSERT_OK_AND_ASSIGN(
+      auto schema,
+      ParseSchemaJson(Struct({Field("c", "\"long\"", true,
+                                    R"({"delta.columnMapping.id":5,"comment":"hi","delta.columnMapping.physicalName":"col-1"})")})));
+  const auto& metadata = schema->field(0)->metadata();
+  ASSERT_NE(metadata, nullptr);
+  EXPECT_EQ(metadata->Get("delta.columnMapping.id").ValueOrDie(), "5");
+  EXPECT_EQ(metadata->Get("comment").ValueOrDie(), "\"hi\"");
+  EXPECT_EQ(metadata->Get("delta.columnMapping.physicalName").ValueOrDie(), "\"col-1\"");
+}
+
+TEST(SchemaJsonTest, RejectsBadSchemasWithTheColumnNamed) {
+  ASSERT_RAISES_DELTA(kCorruptLog, ParseSchemaJson("not json"));
+  ASSERT_RAISES_DELTA(kCorruptLog, ParseSchemaJson(R"({"type":"array"})"));
+  auto unknown = ParseSchemaJson(Struct({Field("s", Struct({Field("deep", "\"int128\"")}))}));
+  ASSERT_RAISES_DELTA(kCorruptLog, unknown);
+  EXPECT_NE(unknown.status().message().find("s.deep"), std::string::npos)
+      << unknown.status().message();
+  ASSERT_RAISES_DELTA(kCorruptLog, ParseSchemaJson(Struct({Field("d", "\"decimal(39,1)\"")})));
+  ASSERT_RAISES_DELTA(kCorruptLog, ParseSchemaJson(Struct({Field("d", "\"decimal(5,6)\"")})));
+  ASSERT_RAISES_DELTA(kCorruptLog, ParseSchemaJson(Struct({Field("d", "\"decimal(a,b)\"")})));
+  ASSERT_RAISES_DELTA(kCorruptLog,
+                      ParseSchemaJson(Struct({Field("a", R"({"type":"array"})")})));
+  ASSERT_RAISES_DELTA(kUnsupportedFeature,
+                      ParseSchemaJson(Struct({Field("v", "\"variant\"")})));
+}
+
+}  // namespace
+}  // namespace deltacpp

@@ -1,0 +1,44 @@
+#pragma once
+
+// The entry point of the read API: a table at a URI, from which snapshots are taken.
+//
+//   DELTACPP_ASSIGN_OR_RAISE(auto table, Table::Open("/data/events"));
+//   DELTACPP_ASSIGN_OR_RAISE(auto snapshot, table.LatestSnapshot());
+
+#include <memory>
+#include <string_view>
+
+#include "deltacpp/common/status.h"
+#include "deltacpp/kernel/snapshot.h"
+#include "deltacpp/storage/object_store.h"
+
+namespace deltacpp {
+
+class DELTACPP_EXPORT Table {
+ public:
+  /// Resolves `uri` (see ObjectStore::Make). Does not read the log: a missing table is
+  /// reported by the first snapshot taken.
+  static Result<Table> Open(std::string_view uri) {
+    DELTACPP_ASSIGN_OR_RAISE(auto store, ObjectStore::Make(uri));
+    return Table(std::move(store));
+  }
+
+  /// The newest version. Errors: those of SnapshotBuilder::Build.
+  Result<std::shared_ptr<const Snapshot>> LatestSnapshot() const {
+    return SnapshotBuilder(store_).Build();
+  }
+
+  /// Version `version` (time travel). Errors: those of SnapshotBuilder::Build.
+  Result<std::shared_ptr<const Snapshot>> SnapshotAt(int64_t version) const {
+    return SnapshotBuilder(store_).AtVersion(version).Build();
+  }
+
+  const std::string& uri() const { return store_->table_uri(); }
+  const std::shared_ptr<ObjectStore>& store() const { return store_; }
+
+ private:
+  explicit Table(std::shared_ptr<ObjectStore> store) : store_(std::move(store)) {}
+  std::shared_ptr<ObjectStore> store_;
+};
+
+}  // namespace deltacpp

@@ -1,0 +1,57 @@
+#include "deltacpp/kernel/table_features/feature_gate.h"
+
+#include <array>
+#include <string>
+
+#include "deltacpp/kernel/table_features/table_feature.h"
+
+namespace deltacpp {
+
+namespace {
+
+// Reader features whose every reader-side rule delta-cpp implements. A feature joins this
+// list in the same change that implements it, together with its tests.
+constexpr std::array kSupportedReaderFeatures = {
+    table_features::kTimestampNtz,          // a type: timestamp without time zone
+    table_features::kVacuumProtocolCheck,   // no reader-side rule
+};
+
+}  // namespace
+
+bool IsReaderFeatureSupported(std::string_view feature) {
+  for (auto supported : kSupportedReaderFeatures) {
+    if (supported == feature) return true;
+  }
+  return false;
+}
+
+Status CheckReadSupported(const Protocol& protocol) {
+  const int32_t version = protocol.min_reader_version;
+  if (version < 1 || version > kMaxSupportedReaderVersion) {
+    return DeltaError(DeltaErrorCode::kUnsupportedFeature, "reader protocol version ",
+                      version, " is not supported (delta-cpp reads versions 1 to ",
+                      kMaxSupportedReaderVersion, ")");
+  }
+  if (version == 2) {
+    // Reader version 2 means column mapping, without a feature list.
+    return DeltaError(DeltaErrorCode::kUnsupportedFeature,
+                      "the table needs reader feature '", table_features::kColumnMapping,
+                      "' (reader protocol version 2), which delta-cpp does not support yet");
+  }
+  if (version == 3 && protocol.reader_features.has_value()) {
+    std::string missing;
+    for (const auto& feature : *protocol.reader_features) {
+      if (IsReaderFeatureSupported(feature)) continue;
+      if (!missing.empty()) missing += ", ";
+      missing += "'" + feature + "'";
+    }
+    if (!missing.empty()) {
+      return DeltaError(DeltaErrorCode::kUnsupportedFeature,
+                        "the table needs reader feature(s) ", missing,
+                        ", which delta-cpp does not support yet");
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace deltacpp

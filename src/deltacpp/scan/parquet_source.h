@@ -1,0 +1,32 @@
+#pragma once
+
+// The one caller of parquet::arrow in delta-cpp: opens a data file and yields its batches.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <arrow/record_batch.h>
+
+#include "deltacpp/common/status.h"
+#include "deltacpp/storage/object_store.h"
+
+namespace deltacpp {
+
+struct ParquetReadOptions {
+  /// Top-level columns to read, by their name in the file. Names absent from the file are
+  /// skipped (the caller fills them with nulls). Empty reads no column, only the row count.
+  std::vector<std::string> columns;
+  int64_t batch_size = 64 * 1024;
+};
+
+/// Reads the Parquet file at `relative_path` (decoded, relative to the table root).
+/// INT96 timestamps come back as microseconds, so dates from year 1 to 9999 survive.
+/// Batches hold the requested columns that the file has, in file order, and as many rows
+/// as the file has even when no column is read. Fails with kFileNotFound when the file is
+/// missing and kCorruptLog when it is not valid Parquet, naming the file.
+DELTACPP_EXPORT Result<std::shared_ptr<arrow::RecordBatchReader>> ReadParquetFile(
+    const ObjectStore& store, const std::string& relative_path, int64_t size,
+    const ParquetReadOptions& options);
+
+}  // namespace deltacpp

@@ -1,0 +1,82 @@
+#pragma once
+
+// A scan reads the rows of one Snapshot as Arrow record batches.
+//
+//   DELTACPP_ASSIGN_OR_RAISE(auto scan, ScanBuilder(snapshot).Select({"id"}).Build());
+//   DELTACPP_ASSIGN_OR_RAISE(auto reader, scan->Execute());
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <arrow/record_batch.h>
+#include <arrow/table.h>
+
+#include "deltacpp/common/status.h"
+#include "deltacpp/kernel/snapshot.h"
+
+namespace deltacpp {
+
+class DELTACPP_EXPORT Scan {
+ public:
+  /// The schema of the batches: the selected columns of the table, in selection order.
+  const std::shared_ptr<arrow::Schema>& schema() const { return schema_; }
+  const std::shared_ptr<const Snapshot>& snapshot() const { return snapshot_; }
+
+  /// Streams the rows, file by file. Each batch has schema(): columns a file lacks are
+  /// null, columns stored with another type are cast to the table's type, and partition
+  /// columns hold the file's partition value. Reading fails with kFileNotFound for a data
+  /// file the log names but the store lacks, and kCorruptLog for one that cannot be
+  /// decoded or cast; messages name the file.
+  Result<std::shared_ptr<arrow::RecordBatchReader>> Execute() const;
+
+  /// All rows at once.
+  Result<std::shared_ptr<arrow::Table>> ToTable() const;
+
+ private:
+  friend class ScanBuilder;
+  Scan() = default;
+
+  std::shared_ptr<const Snapshot> snapshot_;
+  std::shared_ptr<arrow::Schema> schema_;
+  std::optional<int64_t> limit_;
+  int64_t batch_size_ = 64 * 1024;
+};
+
+class DELTACPP_EXPORT ScanBuilder {
+ public:
+  explicit ScanBuilder(std::shared_ptr<const Snapshot> snapshot)
+      : snapshot_(std::move(snapshot)) {}
+
+  /// Reads only these top-level columns, in this order (all when never called).
+  ScanBuilder& Select(std::vector<std::string> columns) {
+    columns_ = std::move(columns);
+    return *this;
+  }
+
+  /// Stops after `max_rows` rows.
+  ScanBuilder& Limit(int64_t max_rows) {
+    limit_ = max_rows;
+    return *this;
+  }
+
+  /// Rows per batch, at most (default 65536).
+  ScanBuilder& BatchSize(int64_t rows) {
+    batch_size_ = rows;
+    return *this;
+  }
+
+  /// Fails with kInvalidArgument for a column not in the table (naming the columns it
+  /// has), a repeated column, a negative limit or a batch size below 1.
+  Result<std::shared_ptr<Scan>> Build() const;
+
+ private:
+  std::shared_ptr<const Snapshot> snapshot_;
+  std::optional<std::vector<std::string>> columns_;
+  std::optional<int64_t> limit_;
+  int64_t batch_size_ = 64 * 1024;
+};
+
+}  // namespace deltacpp

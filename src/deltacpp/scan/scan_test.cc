@@ -1,0 +1,176 @@
+#include "deltacpp/scan/scan.h"
+
+#include <arrow/array.h>
+#include <arrow/io/file.h>
+#include <arrow/table.h>
+#include <arrow/compute/api.h>
+#include <arrow/json/from_string.h>
+#include <arrow/util/uri.h>
+#include <gtest/gtest.h>
+#include <parquet/arrow/writer.h>
+
+#include "deltacpp/kernel/table.h"
+#include "deltacpp/testing/gtest_util.h"
+#include "deltacpp/testing/temp_dir.h"
+#include "deltacpp/testing/test_tables.h"
+
+namespace deltacpp {
+namespace {
+
+using testing::TempDir;
+
+std::shared_ptr<arrow::Array> Json(const std::shared_ptr<arrow::DataType>& type,
+                                   const std::string& json) {
+  return arrow::json::ArrayFromJSONString(type, json).ValueOrDie();
+}
+
+std::vector<int64_t> SortedInt64s(const arrow::Table& table, const std::string& column) {
+  std::vector<int64_t> values;
+  for (const auto& chunk : table.GetColumnByName(column)->chunks()) {
+    const auto& ints = static_cast<const arrow::Int64Array&>(*chunk);
+    for (int64_t i = 0; i < ints.length(); ++i) values.push_back(ints.Value(i));
+  }
+  std::sort(values.begin(), values.end());
+  return values;
+}
+
+TEST(ScanTest, SimpleTableRowsAtEachVersion) {
+  ASSERT_OK_AND_ASSIGN(auto table,
+                       Table::Open(testing::TestdataPath("delta-rs/simple_table").string()));
+  ASSERT_OK_AND_ASSIGN(auto latest, table.LatestSnapshot());
+  ASSERT_OK_AND_ASSIGN(auto scan, ScanBuilder(latest).Build());
+  ASSERT_OK_AND_ASSIGN(auto rows, scan->ToTable());
+  // The same rows deltalake (delta-rs) returns for this table.
+  EXPECT_EQ(SortedInt64s(*rows, "id"), (std::vector<int64_t>{5, 7, 9}));
+
+  ASSERT_OK_AND_ASSIGN(auto first, table.SnapshotAt(0));
+  ASSERT_OK_AND_ASSIGN(auto first_scan, ScanBuilder(first).Build());
+  ASSERT_OK_AND_ASSIGN(auto first_rows, first_scan->ToTable());
+  EXPECT_EQ(SortedInt64s(*first_rows, "id"), (std::vector<int64_t>{0, 1, 2, 3, 4}));
+}
+
+// A partitioned table of the test's own: two data files written here with Parquet C++,
+// and a log that names them with partition values, one of them null, one escaped.
+class PartitionedScanTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK_AND_ASSIGN(auto dir, TempDir::Make());
+    dir_ = std::make_unique<TempDir>(std::move(dir));
+    // File 1 stores `value` as int32 (the table says long) and lacks `note`.
+    WriteData("p=1/q=a%20b/f1.parquet",
+              arrow::schema({arrow::field("value", arrow::int32())}),
+              {Json(arrow::int32(), "[1, 2, 3]")});
+    WriteData("p=__HIVE_DEFAULT_PARTITION__/q=x/f2.parquet",
+              arrow::schema({arrow::field("value", arrow::int64()),
+                             arrow::field("note", arrow::utf8())}),
+              {Json(arrow::int64(), "[10]"),
+               Json(arrow::utf8(), R"(["hi"])")});
+    const std::string schema =
+        R"({\"type\":\"struct\",\"fields\":[)"
+        R"({\"name\":\"value\",\"type\":\"long\",\"nullable\":true,\"metadata\":{}},)"
+        R"({\"name\":\"note\",\"type\":\"string\",\"nullable\":true,\"metadata\":{}},)"
+        R"({\"name\":\"p\",\"type\":\"integer\",\"nullable\":true,\"metadata\":{}},)"
+        R"({\"name\":\"q\",\"type\":\"string\",\"nullable\":true,\"metadata\":{}}]})";
+    ASSERT_OK(testing::WriteCommit(
+        dir_->path(), 0,
+        {R"({"protocol":{"minReaderVersion":1,"minWriterVersion":2}})",
+         R"({"metaData":{"id":"t","format":{"provider":"parquet","options":{}},"schemaString":")" +
+             schema + R"(","partitionColumns":["p","q"],"configuration":{}}})",
+         AddLine("p=1/q=a%2520b/f1.parquet", R"({"p":"1","q":"a b"})"),
+         AddLine("p=__HIVE_DEFAULT_PARTITION__/q=x/f2.parquet", R"({"p":null,"q":"x"})")}));
+    ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir_->path().string()));
+    ASSERT_OK_AND_ASSIGN(snapshot_, table.LatestSnapshot());
+  }
+
+  std::string AddLine(const std::string& path, const std::string& partition_values) {
+    auto size = std::filesystem::file_size(dir_->path() / arrow::util::UriUnescape(path));
+    return R"({"add":{"path":")" + path + R"(","partitionValues":)" + partition_values +
+           R"(,"size":)" + std::to_string(size) +
+           R"(,"modificationTime":1,"dataChange":true}})";
+  }
+
+  void WriteData(const std::string& relative, const std::shared_ptr<arrow::Schema>& schema,
+                 const arrow::ArrayVector& columns) {
+    auto path = dir_->path() / relative;
+    std::filesystem::create_directories(path.parent_path());
+    auto table = arrow::Table::Make(schema, columns);
+    ASSERT_OK_AND_ASSIGN(auto out, arrow::io::FileOutputStream::Open(path.string()));
+    ASSERT_OK(parquet::arrow::WriteTable(*table, arrow::default_memory_pool(), out));
+    ASSERT_OK(out->Close());
+  }
+
+  Result<std::shared_ptr<arrow::Table>> Read(ScanBuilder builder) {
+    DELTACPP_ASSIGN_OR_RAISE(auto scan, builder.Build());
+    DELTACPP_ASSIGN_OR_RAISE(auto table, scan->ToTable());
+    return table->CombineChunks();
+  }
+
+  std::unique_ptr<TempDir> dir_;
+  std::shared_ptr<const Snapshot> snapshot_;
+};
+
+TEST_F(PartitionedScanTest, MaterialisesPartitionsCastsAndFillsMissingColumns) {
+  ASSERT_OK_AND_ASSIGN(auto table, Read(ScanBuilder(snapshot_)));
+  ASSERT_TRUE(table->schema()->Equals(*snapshot_->schema()));
+  // Sorted by value, so that the expectation does not depend on file order.
+  ASSERT_OK_AND_ASSIGN(auto order,
+                       arrow::compute::SortIndices(*table->GetColumnByName("value")));
+  ASSERT_OK_AND_ASSIGN(auto sorted_datum, arrow::compute::Take(table, order));
+  auto sorted = sorted_datum.table();
+  auto expected = arrow::Table::Make(
+      snapshot_->schema(),
+      {Json(arrow::int64(), "[1, 2, 3, 10]"), Json(arrow::utf8(), R"([null, null, null, "hi"])"),
+       Json(arrow::int32(), "[1, 1, 1, null]"),
+       Json(arrow::utf8(), R"(["a b", "a b", "a b", "x"])")});
+  ASSERT_OK_AND_ASSIGN(sorted, sorted->CombineChunks());
+  EXPECT_TRUE(sorted->Equals(*expected))
+      << sorted->ToString() << "\nexpected\n" << expected->ToString();
+}
+
+TEST_F(PartitionedScanTest, SelectsColumnsInOrderAndPartitionsAlone) {
+  ASSERT_OK_AND_ASSIGN(auto table, Read(ScanBuilder(snapshot_).Select({"q", "value"})));
+  EXPECT_EQ(table->schema()->field_names(), (std::vector<std::string>{"q", "value"}));
+  EXPECT_EQ(table->num_rows(), 4);
+
+  ASSERT_OK_AND_ASSIGN(auto partitions_only, Read(ScanBuilder(snapshot_).Select({"p"})));
+  EXPECT_EQ(partitions_only->num_rows(), 4);
+  EXPECT_EQ(partitions_only->column(0)->null_count(), 1);
+}
+
+TEST_F(PartitionedScanTest, LimitStopsEarly) {
+  ASSERT_OK_AND_ASSIGN(auto table, Read(ScanBuilder(snapshot_).Limit(2).BatchSize(1)));
+  EXPECT_EQ(table->num_rows(), 2);
+  ASSERT_OK_AND_ASSIGN(auto none, Read(ScanBuilder(snapshot_).Limit(0)));
+  EXPECT_EQ(none->num_rows(), 0);
+}
+
+TEST_F(PartitionedScanTest, BadSelectionsAreInvalidArgument) {
+  auto unknown = ScanBuilder(snapshot_).Select({"nope"}).Build();
+  ASSERT_RAISES_DELTA(kInvalidArgument, unknown);
+  EXPECT_NE(unknown.status().message().find("its columns: value, note, p, q"),
+            std::string::npos)
+      << unknown.status().message();
+  ASSERT_RAISES_DELTA(kInvalidArgument, ScanBuilder(snapshot_).Select({"p", "p"}).Build());
+  ASSERT_RAISES_DELTA(kInvalidArgument, ScanBuilder(snapshot_).Limit(-1).Build());
+  ASSERT_RAISES_DELTA(kInvalidArgument, ScanBuilder(snapshot_).BatchSize(0).Build());
+}
+
+TEST_F(PartitionedScanTest, MissingDataFileIsFileNotFound) {
+  std::filesystem::remove(dir_->path() / "p=1/q=a%20b/f1.parquet");
+  ASSERT_OK_AND_ASSIGN(auto scan, ScanBuilder(snapshot_).Build());
+  auto result = scan->ToTable();
+  ASSERT_RAISES_DELTA(kFileNotFound, result);
+  EXPECT_NE(result.status().message().find("f1.parquet"), std::string::npos);
+}
+
+TEST_F(PartitionedScanTest, GarbageDataFileIsCorruptNamingTheFile) {
+  ASSERT_OK(testing::WriteFile(dir_->path() / "p=1/q=a%20b/f1.parquet", "not parquet"));
+  ASSERT_OK_AND_ASSIGN(auto scan, ScanBuilder(snapshot_).Build());
+  auto result = scan->ToTable();
+  ASSERT_RAISES_DELTA(kCorruptLog, result);
+  EXPECT_NE(result.status().message().find("f1.parquet"), std::string::npos)
+      << result.status().message();
+}
+
+}  // namespace
+}  // namespace deltacpp
