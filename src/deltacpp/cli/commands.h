@@ -16,7 +16,8 @@ using CommandRunner = std::function<Status()>;
 /// `deltacpp describe PATH [--version N]`: version, protocol, metadata, schema, files.
 CommandRunner AddDescribeCommand(CLI::App& app);
 
-/// `deltacpp scan PATH [--version N] [--columns a,b] [--limit N] [--format table|csv]`.
+/// `deltacpp scan PATH [--version N] [--columns a,b] [--limit N]
+///                [--format table|csv|parquet] [--output FILE]`.
 CommandRunner AddScanCommand(CLI::App& app);
 
 }  // namespace deltacpp::cli

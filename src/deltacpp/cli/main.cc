@@ -12,8 +12,9 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"deltacpp: read and inspect Delta Lake tables"};
-  app.set_version_flag("--version-info", std::string("deltacpp ") + deltacpp::kVersionString +
-                                             " (Arrow " + deltacpp::kArrowVersionString + ")");
+  app.set_version_flag("--version-info", std::string("deltacpp ") +
+                                             deltacpp::kVersionString + " (Arrow " +
+                                             deltacpp::kArrowVersionString + ")");
   app.require_subcommand(1);
   std::vector<std::pair<std::string, deltacpp::cli::CommandRunner>> commands = {
       {"describe", deltacpp::cli::AddDescribeCommand(app)},

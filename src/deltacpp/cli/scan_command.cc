@@ -5,7 +5,9 @@
 #include <vector>
 
 #include <arrow/csv/writer.h>
+#include <arrow/io/file.h>
 #include <arrow/io/stdio.h>
+#include <parquet/arrow/writer.h>
 
 #include "deltacpp/cli/commands.h"
 #include "deltacpp/cli/table_printer.h"
@@ -24,7 +26,30 @@ struct ScanOptions {
   std::vector<std::string> columns;
   std::optional<int64_t> limit;
   std::string format = "table";
+  std::string output;
 };
+
+// Writes every batch of `reader` as one Parquet file to `path`, or to stdout when empty.
+Status WriteParquet(const std::shared_ptr<arrow::RecordBatchReader>& reader,
+                    const std::string& path) {
+  std::shared_ptr<arrow::io::OutputStream> out;
+  if (path.empty()) {
+    out = std::make_shared<arrow::io::StdoutStream>();
+  } else {
+    DELTACPP_ASSIGN_OR_RAISE(out, arrow::io::FileOutputStream::Open(path));
+  }
+  DELTACPP_ASSIGN_OR_RAISE(
+      auto writer, parquet::arrow::FileWriter::Open(*reader->schema(),
+                                                    arrow::default_memory_pool(), out));
+  while (true) {
+    std::shared_ptr<arrow::RecordBatch> batch;
+    DELTACPP_RETURN_NOT_OK(reader->ReadNext(&batch));
+    if (batch == nullptr) break;
+    DELTACPP_RETURN_NOT_OK(writer->WriteRecordBatch(*batch));
+  }
+  DELTACPP_RETURN_NOT_OK(writer->Close());
+  return out->Close();
+}
 
 Status RunScan(const ScanOptions& options) {
   DELTACPP_ASSIGN_OR_RAISE(auto table, Table::Open(options.table_uri));
@@ -44,6 +69,11 @@ Status RunScan(const ScanOptions& options) {
   }
   DELTACPP_ASSIGN_OR_RAISE(auto scan, builder.Build());
   DELTACPP_ASSIGN_OR_RAISE(auto reader, scan->Execute());
+  if (options.format == "parquet") return WriteParquet(reader, options.output);
+  if (!options.output.empty()) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument,
+                      "--output is only for --format parquet");
+  }
   if (options.format == "csv") {
     arrow::io::StdoutStream stdout_stream;
     return arrow::csv::WriteCSV(reader, arrow::csv::WriteOptions::Defaults(),
@@ -59,13 +89,17 @@ CommandRunner AddScanCommand(CLI::App& app) {
   auto* command = app.add_subcommand("scan", "Print a table's rows");
   command->add_option("table", options->table_uri, "Table path or URI")->required();
   command->add_option("--version,-v", options->version, "Read this version");
-  command->add_option("--columns,-c", options->columns, "Columns to read, comma-separated")
+  command
+      ->add_option("--columns,-c", options->columns, "Columns to read, comma-separated")
       ->delimiter(',');
-  command->add_option("--limit,-n", options->limit,
-                      "Print at most this many rows (table format: 20 by default)")
+  command
+      ->add_option("--limit,-n", options->limit,
+                   "Print at most this many rows (table format: 20 by default)")
       ->check(CLI::NonNegativeNumber);
   command->add_option("--format,-f", options->format, "Output format")
-      ->check(CLI::IsMember({"table", "csv"}));
+      ->check(CLI::IsMember({"table", "csv", "parquet"}));
+  command->add_option("--output,-o", options->output,
+                      "With --format parquet: the file to write (default: stdout)");
   return [options] { return RunScan(*options); };
 }
 

@@ -19,8 +19,8 @@ TEST(TablePrinterTest, PadsColumnsAndPrintsNulls) {
   ASSERT_OK(names.AppendNull());
   ASSERT_OK_AND_ASSIGN(auto id_array, ids.Finish());
   ASSERT_OK_AND_ASSIGN(auto name_array, names.Finish());
-  auto schema = arrow::schema({arrow::field("id", arrow::int64()),
-                               arrow::field("name", arrow::utf8())});
+  auto schema = arrow::schema(
+      {arrow::field("id", arrow::int64()), arrow::field("name", arrow::utf8())});
   auto batch = arrow::RecordBatch::Make(schema, 2, {id_array, name_array});
   ASSERT_OK_AND_ASSIGN(auto reader, arrow::RecordBatchReader::Make({batch}, schema));
 

@@ -47,7 +47,8 @@ Status MakeDeltaError(DeltaErrorCode code, std::string message) {
 
 std::optional<DeltaErrorCode> GetDeltaErrorCode(const Status& status) {
   const auto& detail = status.detail();
-  if (detail == nullptr || std::string_view(detail->type_id()) != DeltaErrorDetail::kTypeId) {
+  if (detail == nullptr ||
+      std::string_view(detail->type_id()) != DeltaErrorDetail::kTypeId) {
     return std::nullopt;
   }
   return static_cast<const DeltaErrorDetail&>(*detail).code();

@@ -2,8 +2,8 @@
 
 // Errors are values: every fallible function returns Status or Result<T>. Failures that
 // callers branch on (a missing table, a missing version, an unsupported feature) carry a
-// DeltaErrorCode in a StatusDetail, so that retry loops, Python and HTTP front ends test a
-// code, never the text.
+// DeltaErrorCode in a StatusDetail, so that retry loops, Python and HTTP front ends test
+// a code, never the text.
 
 #include <memory>
 #include <optional>
@@ -29,7 +29,8 @@ enum class DeltaErrorCode {
   kTableNotFound,
   /// The requested version is past the newest one, or its log files were cleaned up.
   kVersionNotFound,
-  /// The log contradicts the protocol: a missing version, a malformed action, a bad schema.
+  /// The log contradicts the protocol: a missing version, a malformed action, a bad
+  /// schema.
   kCorruptLog,
   /// The table needs a reader or writer feature (or protocol version) we do not support.
   kUnsupportedFeature,

@@ -2,6 +2,7 @@
 
 #include <arrow/type.h>
 
+#include "deltacpp/kernel/actions/action_names.h"
 #include "deltacpp/kernel/schema/schema_json.h"
 #include "deltacpp/kernel/table_features/feature_gate.h"
 
@@ -22,8 +23,15 @@ Result<std::shared_ptr<const Snapshot>> SnapshotBuilder::Build() const {
   DELTACPP_ASSIGN_OR_RAISE(auto segment, LogSegment::Build(*store_, version_));
   DELTACPP_ASSIGN_OR_RAISE(auto state, ReplayLog(*store_, segment));
   const std::string& uri = store_->table_uri();
-  DELTACPP_RETURN_NOT_OK(InTable(CheckReadSupported(state.protocol), uri, segment.version));
+  DELTACPP_RETURN_NOT_OK(
+      InTable(CheckReadSupported(state.protocol), uri, segment.version));
 
+  if (state.metadata.schema_string.empty()) {
+    return InTable(DeltaError(DeltaErrorCode::kCorruptLog, "the table's ",
+                              action_names::kMetadata, " action has no ",
+                              action_names::kSchemaString),
+                   uri, segment.version);
+  }
   auto schema = ParseSchemaJson(state.metadata.schema_string);
   DELTACPP_RETURN_NOT_OK(InTable(schema.status(), uri, segment.version));
   for (const auto& column : state.metadata.partition_columns) {

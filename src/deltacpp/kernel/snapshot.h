@@ -58,7 +58,8 @@ class DELTACPP_EXPORT Snapshot {
 /// Builds a Snapshot: SnapshotBuilder(store).AtVersion(3).Build().
 class DELTACPP_EXPORT SnapshotBuilder {
  public:
-  explicit SnapshotBuilder(std::shared_ptr<ObjectStore> store) : store_(std::move(store)) {}
+  explicit SnapshotBuilder(std::shared_ptr<ObjectStore> store)
+      : store_(std::move(store)) {}
 
   /// Time travel: the snapshot of `version` instead of the newest.
   SnapshotBuilder& AtVersion(int64_t version) {

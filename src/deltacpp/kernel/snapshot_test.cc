@@ -14,7 +14,8 @@ namespace {
 using testing::TestdataPath;
 
 TEST(SnapshotTest, SimpleTableAtEveryVersion) {
-  ASSERT_OK_AND_ASSIGN(auto table, Table::Open(TestdataPath("delta-rs/simple_table").string()));
+  ASSERT_OK_AND_ASSIGN(auto table,
+                       Table::Open(TestdataPath("delta-rs/simple_table").string()));
   // Files live after each commit, counted from the commit files by hand.
   const std::vector<size_t> expected_files = {6, 22, 6, 6, 5};
   for (int64_t version = 0; version < 5; ++version) {
@@ -26,7 +27,8 @@ TEST(SnapshotTest, SimpleTableAtEveryVersion) {
   EXPECT_EQ(latest->version(), 4);
   EXPECT_EQ(latest->protocol(), (Protocol{1, 2, std::nullopt, std::nullopt}));
   EXPECT_EQ(latest->metadata().id, "5fba94ed-9794-4965-ba6e-6ee3c0d22af9");
-  EXPECT_TRUE(latest->schema()->Equals(*arrow::schema({arrow::field("id", arrow::int64())})));
+  EXPECT_TRUE(
+      latest->schema()->Equals(*arrow::schema({arrow::field("id", arrow::int64())})));
   EXPECT_TRUE(latest->partition_columns().empty());
   ASSERT_TRUE(latest->latest_commit_info().has_value());
   EXPECT_EQ(latest->latest_commit_info()->operation, "DELETE");
@@ -35,7 +37,8 @@ TEST(SnapshotTest, SimpleTableAtEveryVersion) {
 
 TEST(SnapshotTest, LatestProtocolAndSchemaAreUsed) {
   ASSERT_OK_AND_ASSIGN(
-      auto table, Table::Open(TestdataPath("golden/log-replay-latest-metadata-protocol").string()));
+      auto table,
+      Table::Open(TestdataPath("golden/log-replay-latest-metadata-protocol").string()));
   ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
   EXPECT_EQ(snapshot->protocol().min_reader_version, 3);
   EXPECT_EQ(snapshot->schema()->num_fields(), 2);
@@ -43,17 +46,21 @@ TEST(SnapshotTest, LatestProtocolAndSchemaAreUsed) {
 
 TEST(SnapshotTest, UnsupportedReaderVersionIsRefusedNamingTheTable) {
   ASSERT_OK_AND_ASSIGN(
-      auto table, Table::Open(TestdataPath("golden/deltalog-invalid-protocol-version").string()));
+      auto table,
+      Table::Open(TestdataPath("golden/deltalog-invalid-protocol-version").string()));
   auto result = table.LatestSnapshot();
   ASSERT_RAISES_DELTA(kUnsupportedFeature, result);
-  EXPECT_NE(result.status().message().find("deltalog-invalid-protocol-version at version 0"),
-            std::string::npos)
+  EXPECT_NE(
+      result.status().message().find("deltalog-invalid-protocol-version at version 0"),
+      std::string::npos)
       << result.status().message();
-  EXPECT_NE(result.status().message().find("reader protocol version 99"), std::string::npos);
+  EXPECT_NE(result.status().message().find("reader protocol version 99"),
+            std::string::npos);
 }
 
 TEST(SnapshotTest, FolderWithoutLogIsTableNotFound) {
-  ASSERT_OK_AND_ASSIGN(auto table, Table::Open(TestdataPath("golden/no-delta-log-folder").string()));
+  ASSERT_OK_AND_ASSIGN(auto table,
+                       Table::Open(TestdataPath("golden/no-delta-log-folder").string()));
   ASSERT_RAISES_DELTA(kTableNotFound, table.LatestSnapshot());
   ASSERT_OK_AND_ASSIGN(auto missing, Table::Open(TestdataPath("no/such/table").string()));
   ASSERT_RAISES_DELTA(kTableNotFound, missing.LatestSnapshot());

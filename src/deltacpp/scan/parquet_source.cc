@@ -84,8 +84,8 @@ Result<std::shared_ptr<arrow::RecordBatchReader>> ReadParquetFile(
     if (wanted.contains(field.field->name())) CollectLeaves(field, &leaves);
   }
   if (leaves.empty()) {
-    return std::make_shared<RowCountReader>(reader->parquet_reader()->metadata()->num_rows(),
-                                            options.batch_size);
+    return std::make_shared<RowCountReader>(
+        reader->parquet_reader()->metadata()->num_rows(), options.batch_size);
   }
   std::vector<int> row_groups(reader->num_row_groups());
   for (int i = 0; i < reader->num_row_groups(); ++i) row_groups[i] = i;

@@ -1,6 +1,7 @@
 #pragma once
 
-// The one caller of parquet::arrow in delta-cpp: opens a data file and yields its batches.
+// The one caller of parquet::arrow in delta-cpp: opens a data file and yields its
+// batches.
 
 #include <memory>
 #include <string>
@@ -15,7 +16,8 @@ namespace deltacpp {
 
 struct ParquetReadOptions {
   /// Top-level columns to read, by their name in the file. Names absent from the file are
-  /// skipped (the caller fills them with nulls). Empty reads no column, only the row count.
+  /// skipped (the caller fills them with nulls). Empty reads no column, only the row
+  /// count.
   std::vector<std::string> columns;
   int64_t batch_size = 64 * 1024;
 };

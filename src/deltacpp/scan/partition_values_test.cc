@@ -63,10 +63,13 @@ TEST_F(PartitionValuesTest, BinaryValuesAreCodePoints) {
 TEST_F(PartitionValuesTest, BadValuesAreCorruptLogQuotingTheText) {
   auto result = ParsePartitionValue(std::string("12x"), arrow::int32());
   ASSERT_RAISES_DELTA(kCorruptLog, result);
-  EXPECT_NE(result.status().message().find("'12x' is not a valid integer"), std::string::npos)
+  EXPECT_NE(result.status().message().find("'12x' is not a valid integer"),
+            std::string::npos)
       << result.status().message();
-  ASSERT_RAISES_DELTA(kCorruptLog, ParsePartitionValue(std::string("300"), arrow::int8()));
-  ASSERT_RAISES_DELTA(kCorruptLog, ParsePartitionValue(std::string("2021-13-01"), arrow::date32()));
+  ASSERT_RAISES_DELTA(kCorruptLog,
+                      ParsePartitionValue(std::string("300"), arrow::int8()));
+  ASSERT_RAISES_DELTA(kCorruptLog,
+                      ParsePartitionValue(std::string("2021-13-01"), arrow::date32()));
   ASSERT_RAISES_DELTA(kUnsupportedFeature,
                       ParsePartitionValue(std::string("x"), arrow::list(arrow::int32())));
 }

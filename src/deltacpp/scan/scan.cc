@@ -97,7 +97,8 @@ class SnapshotReader : public arrow::RecordBatchReader {
       auto scalar = ParsePartitionValue(serialized, field->type());
       if (!scalar.ok()) {
         return scalar.status().WithMessage("data file ", file.path, ", column ",
-                                           field->name(), ": ", scalar.status().message());
+                                           field->name(), ": ",
+                                           scalar.status().message());
       }
       partition_scalars_[i] = *std::move(scalar);
     }
@@ -111,8 +112,8 @@ class SnapshotReader : public arrow::RecordBatchReader {
     for (int i = 0; i < schema_->num_fields(); ++i) {
       const auto& field = schema_->field(i);
       if (is_partition_[i]) {
-        DELTACPP_ASSIGN_OR_RAISE(auto column,
-                                 arrow::MakeArrayFromScalar(*partition_scalars_[i], rows));
+        DELTACPP_ASSIGN_OR_RAISE(
+            auto column, arrow::MakeArrayFromScalar(*partition_scalars_[i], rows));
         columns.push_back(std::move(column));
         continue;
       }
@@ -173,8 +174,8 @@ Result<std::shared_ptr<Scan>> ScanBuilder::Build() const {
           known += known.empty() ? name : ", " + name;
         }
         return DeltaError(DeltaErrorCode::kInvalidArgument, "column '", column,
-                          "' is not in table ", snapshot_->table_uri(), " (its columns: ",
-                          known, ")");
+                          "' is not in table ", snapshot_->table_uri(),
+                          " (its columns: ", known, ")");
       }
       if (!chosen.insert(column).second) {
         return DeltaError(DeltaErrorCode::kInvalidArgument, "column '", column,

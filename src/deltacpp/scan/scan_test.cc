@@ -1,10 +1,10 @@
 #include "deltacpp/scan/scan.h"
 
 #include <arrow/array.h>
-#include <arrow/io/file.h>
-#include <arrow/table.h>
 #include <arrow/compute/api.h>
+#include <arrow/io/file.h>
 #include <arrow/json/from_string.h>
+#include <arrow/table.h>
 #include <arrow/util/uri.h>
 #include <gtest/gtest.h>
 #include <parquet/arrow/writer.h>
@@ -35,8 +35,8 @@ std::vector<int64_t> SortedInt64s(const arrow::Table& table, const std::string& 
 }
 
 TEST(ScanTest, SimpleTableRowsAtEachVersion) {
-  ASSERT_OK_AND_ASSIGN(auto table,
-                       Table::Open(testing::TestdataPath("delta-rs/simple_table").string()));
+  ASSERT_OK_AND_ASSIGN(
+      auto table, Table::Open(testing::TestdataPath("delta-rs/simple_table").string()));
   ASSERT_OK_AND_ASSIGN(auto latest, table.LatestSnapshot());
   ASSERT_OK_AND_ASSIGN(auto scan, ScanBuilder(latest).Build());
   ASSERT_OK_AND_ASSIGN(auto rows, scan->ToTable());
@@ -63,8 +63,7 @@ class PartitionedScanTest : public ::testing::Test {
     WriteData("p=__HIVE_DEFAULT_PARTITION__/q=x/f2.parquet",
               arrow::schema({arrow::field("value", arrow::int64()),
                              arrow::field("note", arrow::utf8())}),
-              {Json(arrow::int64(), "[10]"),
-               Json(arrow::utf8(), R"(["hi"])")});
+              {Json(arrow::int64(), "[10]"), Json(arrow::utf8(), R"(["hi"])")});
     const std::string schema =
         R"({\"type\":\"struct\",\"fields\":[)"
         R"({\"name\":\"value\",\"type\":\"long\",\"nullable\":true,\"metadata\":{}},)"
@@ -77,7 +76,8 @@ class PartitionedScanTest : public ::testing::Test {
          R"({"metaData":{"id":"t","format":{"provider":"parquet","options":{}},"schemaString":")" +
              schema + R"(","partitionColumns":["p","q"],"configuration":{}}})",
          AddLine("p=1/q=a%2520b/f1.parquet", R"({"p":"1","q":"a b"})"),
-         AddLine("p=__HIVE_DEFAULT_PARTITION__/q=x/f2.parquet", R"({"p":null,"q":"x"})")}));
+         AddLine("p=__HIVE_DEFAULT_PARTITION__/q=x/f2.parquet",
+                 R"({"p":null,"q":"x"})")}));
     ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir_->path().string()));
     ASSERT_OK_AND_ASSIGN(snapshot_, table.LatestSnapshot());
   }
@@ -89,7 +89,8 @@ class PartitionedScanTest : public ::testing::Test {
            R"(,"modificationTime":1,"dataChange":true}})";
   }
 
-  void WriteData(const std::string& relative, const std::shared_ptr<arrow::Schema>& schema,
+  void WriteData(const std::string& relative,
+                 const std::shared_ptr<arrow::Schema>& schema,
                  const arrow::ArrayVector& columns) {
     auto path = dir_->path() / relative;
     std::filesystem::create_directories(path.parent_path());
@@ -118,13 +119,13 @@ TEST_F(PartitionedScanTest, MaterialisesPartitionsCastsAndFillsMissingColumns) {
   ASSERT_OK_AND_ASSIGN(auto sorted_datum, arrow::compute::Take(table, order));
   auto sorted = sorted_datum.table();
   auto expected = arrow::Table::Make(
-      snapshot_->schema(),
-      {Json(arrow::int64(), "[1, 2, 3, 10]"), Json(arrow::utf8(), R"([null, null, null, "hi"])"),
-       Json(arrow::int32(), "[1, 1, 1, null]"),
-       Json(arrow::utf8(), R"(["a b", "a b", "a b", "x"])")});
+      snapshot_->schema(), {Json(arrow::int64(), "[1, 2, 3, 10]"),
+                            Json(arrow::utf8(), R"([null, null, null, "hi"])"),
+                            Json(arrow::int32(), "[1, 1, 1, null]"),
+                            Json(arrow::utf8(), R"(["a b", "a b", "a b", "x"])")});
   ASSERT_OK_AND_ASSIGN(sorted, sorted->CombineChunks());
-  EXPECT_TRUE(sorted->Equals(*expected))
-      << sorted->ToString() << "\nexpected\n" << expected->ToString();
+  EXPECT_TRUE(sorted->Equals(*expected)) << sorted->ToString() << "\nexpected\n"
+                                         << expected->ToString();
 }
 
 TEST_F(PartitionedScanTest, SelectsColumnsInOrderAndPartitionsAlone) {
@@ -150,7 +151,8 @@ TEST_F(PartitionedScanTest, BadSelectionsAreInvalidArgument) {
   EXPECT_NE(unknown.status().message().find("its columns: value, note, p, q"),
             std::string::npos)
       << unknown.status().message();
-  ASSERT_RAISES_DELTA(kInvalidArgument, ScanBuilder(snapshot_).Select({"p", "p"}).Build());
+  ASSERT_RAISES_DELTA(kInvalidArgument,
+                      ScanBuilder(snapshot_).Select({"p", "p"}).Build());
   ASSERT_RAISES_DELTA(kInvalidArgument, ScanBuilder(snapshot_).Limit(-1).Build());
   ASSERT_RAISES_DELTA(kInvalidArgument, ScanBuilder(snapshot_).BatchSize(0).Build());
 }

@@ -66,8 +66,8 @@ Result<std::shared_ptr<ObjectStore>> ObjectStore::Make(std::string_view table_ur
   }
   while (root.size() > 1 && root.back() == '/') root.pop_back();
   while (uri.size() > 1 && uri.back() == '/') uri.pop_back();
-  return std::shared_ptr<ObjectStore>(new ObjectStore(std::move(fs), std::move(root),
-                                                      std::move(uri)));
+  return std::shared_ptr<ObjectStore>(
+      new ObjectStore(std::move(fs), std::move(root), std::move(uri)));
 }
 
 std::string ObjectStore::FullPath(std::string_view relative_path) const {

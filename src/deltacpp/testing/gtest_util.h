@@ -9,22 +9,22 @@
 #define DELTACPP_CONCAT_INNER(a, b) a##b
 #define DELTACPP_CONCAT(a, b) DELTACPP_CONCAT_INNER(a, b)
 
-#define ASSERT_OK(expr)                                         \
-  do {                                                          \
-    const ::arrow::Status _st = ::arrow::ToStatus((expr));      \
+#define ASSERT_OK(expr)                                              \
+  do {                                                               \
+    const ::arrow::Status _st = ::arrow::ToStatus((expr));           \
     ASSERT_TRUE(_st.ok()) << #expr << " failed: " << _st.ToString(); \
   } while (false)
 
-#define EXPECT_OK(expr)                                         \
-  do {                                                          \
-    const ::arrow::Status _st = ::arrow::ToStatus((expr));      \
+#define EXPECT_OK(expr)                                              \
+  do {                                                               \
+    const ::arrow::Status _st = ::arrow::ToStatus((expr));           \
     EXPECT_TRUE(_st.ok()) << #expr << " failed: " << _st.ToString(); \
   } while (false)
 
-#define ASSERT_OK_AND_ASSIGN_IMPL(result_name, lhs, rexpr)                         \
-  auto result_name = (rexpr);                                                      \
-  ASSERT_TRUE(result_name.ok()) << #rexpr << " failed: "                           \
-                                << result_name.status().ToString();                \
+#define ASSERT_OK_AND_ASSIGN_IMPL(result_name, lhs, rexpr)         \
+  auto result_name = (rexpr);                                      \
+  ASSERT_TRUE(result_name.ok())                                    \
+      << #rexpr << " failed: " << result_name.status().ToString(); \
   lhs = std::move(result_name).ValueUnsafe();
 
 #define ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
@@ -35,7 +35,8 @@
   do {                                                                               \
     const ::arrow::Status _st = ::arrow::ToStatus((expr));                           \
     ASSERT_FALSE(_st.ok()) << #expr << " succeeded, expected " #code;                \
-    ASSERT_EQ(::deltacpp::GetDeltaErrorCode(_st),                                    \
-              std::optional<::deltacpp::DeltaErrorCode>(::deltacpp::DeltaErrorCode::code)) \
+    ASSERT_EQ(                                                                       \
+        ::deltacpp::GetDeltaErrorCode(_st),                                          \
+        std::optional<::deltacpp::DeltaErrorCode>(::deltacpp::DeltaErrorCode::code)) \
         << #expr << " failed with " << _st.ToString() << ", expected " #code;        \
   } while (false)

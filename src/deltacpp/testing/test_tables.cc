@@ -17,8 +17,8 @@ std::filesystem::path TestdataPath(std::string_view relative) {
 Status CopyTable(const std::filesystem::path& source,
                  const std::filesystem::path& destination) {
   std::error_code error;
-  std::filesystem::copy(source, destination,
-                        std::filesystem::copy_options::recursive, error);
+  std::filesystem::copy(source, destination, std::filesystem::copy_options::recursive,
+                        error);
   if (error) {
     return Status::IOError("cannot copy ", source.string(), " to ", destination.string(),
                            ": ", error.message());

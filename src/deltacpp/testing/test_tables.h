@@ -1,7 +1,7 @@
 #pragma once
 
-// Access to the shared, read-only test tables (../shared/testdata, see its SOURCES.md) and
-// helpers that lay out small tables of a test's own.
+// Access to the shared, read-only test tables (../shared/testdata, see its SOURCES.md)
+// and helpers that lay out small tables of a test's own.
 
 #include <filesystem>
 #include <string>

@@ -20,9 +20,9 @@ std::string DeletionVectorDescriptor::UniqueId() const {
 
 namespace {
 
-using rapidjson::Value;
 using internal::FindMember;
 using internal::StringOf;
+using rapidjson::Value;
 
 // Where a value came from, for error messages: "<file> line <n>, <action>.<field>".
 struct Context {
@@ -31,8 +31,8 @@ struct Context {
   std::string_view action;
 
   Status Error(std::string_view field, std::string_view problem) const {
-    return DeltaError(DeltaErrorCode::kCorruptLog, "corrupt Delta log: ", source, " line ",
-                      line, ": ", action, ".", field, " ", problem);
+    return DeltaError(DeltaErrorCode::kCorruptLog, "corrupt Delta log: ", source,
+                      " line ", line, ": ", action, ".", field, " ", problem);
   }
 };
 
@@ -44,7 +44,8 @@ Result<std::optional<std::string>> OptString(const Value& obj, std::string_view 
   return std::string(StringOf(*value));
 }
 
-Result<std::string> ReqString(const Value& obj, std::string_view key, const Context& ctx) {
+Result<std::string> ReqString(const Value& obj, std::string_view key,
+                              const Context& ctx) {
   DELTACPP_ASSIGN_OR_RAISE(auto value, OptString(obj, key, ctx));
   if (!value) return ctx.Error(key, "is missing");
   return *std::move(value);
@@ -92,7 +93,8 @@ Result<bool> ReqBool(const Value& obj, std::string_view key, const Context& ctx)
   return *value;
 }
 
-Result<const Value*> OptObject(const Value& obj, std::string_view key, const Context& ctx) {
+Result<const Value*> OptObject(const Value& obj, std::string_view key,
+                               const Context& ctx) {
   const Value* value = FindMember(obj, key);
   if (value != nullptr && !value->IsObject()) return ctx.Error(key, "is not an object");
   return value;
@@ -183,7 +185,8 @@ Result<Action> ParseMetadata(const Value& obj, const Context& ctx) {
   Metadata metadata;
   DELTACPP_ASSIGN_OR_RAISE(metadata.id, ReqString(obj, names::kId, ctx));
   DELTACPP_ASSIGN_OR_RAISE(metadata.name, OptString(obj, names::kName, ctx));
-  DELTACPP_ASSIGN_OR_RAISE(metadata.description, OptString(obj, names::kDescription, ctx));
+  DELTACPP_ASSIGN_OR_RAISE(metadata.description,
+                           OptString(obj, names::kDescription, ctx));
   DELTACPP_ASSIGN_OR_RAISE(const Value* format, OptObject(obj, names::kFormat, ctx));
   if (format != nullptr) {
     DELTACPP_ASSIGN_OR_RAISE(auto provider, OptString(*format, names::kProvider, ctx));
@@ -191,8 +194,11 @@ Result<Action> ParseMetadata(const Value& obj, const Context& ctx) {
     DELTACPP_ASSIGN_OR_RAISE(auto options, OptStringMap(*format, names::kOptions, ctx));
     if (options) metadata.format.options = *std::move(options);
   }
-  DELTACPP_ASSIGN_OR_RAISE(metadata.schema_string,
-                           ReqString(obj, names::kSchemaString, ctx));
+  // Required by the protocol, yet some writers (Databricks DLT) commit a first metaData
+  // without it and a complete one later; only the winning metaData must have it, which
+  // the snapshot checks.
+  DELTACPP_ASSIGN_OR_RAISE(auto schema_string, OptString(obj, names::kSchemaString, ctx));
+  metadata.schema_string = schema_string.value_or("");
   DELTACPP_ASSIGN_OR_RAISE(auto partition_columns,
                            OptStringList(obj, names::kPartitionColumns, ctx));
   if (partition_columns) metadata.partition_columns = *std::move(partition_columns);
@@ -281,7 +287,8 @@ Result<Action> ParseCommitInfo(const Value& obj, const Context& ctx) {
   if (const Value* value = FindMember(obj, names::kEngineInfo)) {
     info.engine_info = TextOf(*value);
   }
-  if (const Value* value = FindMember(obj, names::kIsBlindAppend); value && value->IsBool()) {
+  if (const Value* value = FindMember(obj, names::kIsBlindAppend);
+      value && value->IsBool()) {
     info.is_blind_append = value->GetBool();
   }
   DELTACPP_ASSIGN_OR_RAISE(auto parameters,
@@ -360,11 +367,12 @@ Result<std::vector<Action>> ParseCommitJson(std::string_view contents,
     rapidjson::Document doc(&allocator);
     doc.Parse(line.data(), line.size());
     if (doc.HasParseError() || !doc.IsObject()) {
-      return DeltaError(DeltaErrorCode::kCorruptLog, "corrupt Delta log: ", source_name,
-                        " line ", line_number, " is not a JSON object",
-                        doc.HasParseError()
-                            ? std::string(" (") + rapidjson::GetParseError_En(doc.GetParseError()) + ")"
-                            : std::string());
+      return DeltaError(
+          DeltaErrorCode::kCorruptLog, "corrupt Delta log: ", source_name, " line ",
+          line_number, " is not a JSON object",
+          doc.HasParseError()
+              ? std::string(" (") + rapidjson::GetParseError_En(doc.GetParseError()) + ")"
+              : std::string());
     }
     for (const auto& member : doc.GetObject()) {
       const std::string_view key = StringOf(member.name);

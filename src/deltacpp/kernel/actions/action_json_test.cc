@@ -14,7 +14,8 @@ const T& As(const Action& action) {
 }
 
 TEST(ActionJsonTest, ParsesProtocolAndMetadata) {
-  const char* commit = R"({"protocol":{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["deletionVectors"],"writerFeatures":["deletionVectors","appendOnly"]}}
+  const char* commit =
+      R"({"protocol":{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["deletionVectors"],"writerFeatures":["deletionVectors","appendOnly"]}}
 {"metaData":{"id":"abc","name":"t","format":{"provider":"parquet","options":{"k":"v"}},"schemaString":"{}","partitionColumns":["p"],"configuration":{"delta.appendOnly":"true","odd":5},"createdTime":1700}}
 )";
   ASSERT_OK_AND_ASSIGN(auto actions, ParseCommitJson(commit, "c.json"));
@@ -38,7 +39,8 @@ TEST(ActionJsonTest, ParsesProtocolAndMetadata) {
 }
 
 TEST(ActionJsonTest, ParsesFileActionsWithAllFields) {
-  const char* commit = R"({"add":{"path":"a%20b/x.parquet","partitionValues":{"p":"1","q":null},"size":10,"modificationTime":20,"dataChange":true,"stats":"{\"numRecords\":3}","tags":{"t":"v"},"deletionVector":{"storageType":"u","pathOrInlineDv":"ab^-aqEH.-t@S}K{vb[*k^","offset":4,"sizeInBytes":40,"cardinality":6},"baseRowId":7,"defaultRowCommitVersion":8,"clusteringProvider":"liquid"}}
+  const char* commit =
+      R"({"add":{"path":"a%20b/x.parquet","partitionValues":{"p":"1","q":null},"size":10,"modificationTime":20,"dataChange":true,"stats":"{\"numRecords\":3}","tags":{"t":"v"},"deletionVector":{"storageType":"u","pathOrInlineDv":"ab^-aqEH.-t@S}K{vb[*k^","offset":4,"sizeInBytes":40,"cardinality":6},"baseRowId":7,"defaultRowCommitVersion":8,"clusteringProvider":"liquid"}}
 {"remove":{"path":"old.parquet","deletionTimestamp":30,"dataChange":false,"extendedFileMetadata":true,"partitionValues":{},"size":5}}
 {"cdc":{"path":"_change_data/c.parquet","partitionValues":{},"size":3,"dataChange":false}}
 )";
@@ -70,7 +72,8 @@ TEST(ActionJsonTest, ParsesFileActionsWithAllFields) {
 }
 
 TEST(ActionJsonTest, ParsesTxnCommitInfoDomainSidecarCheckpointMetadata) {
-  const char* commit = R"({"commitInfo":{"timestamp":99,"operation":"WRITE","operationParameters":{"mode":"Append","partitionBy":"[]","n":3},"readVersion":"2","isBlindAppend":true,"engineInfo":"x"}}
+  const char* commit =
+      R"({"commitInfo":{"timestamp":99,"operation":"WRITE","operationParameters":{"mode":"Append","partitionBy":"[]","n":3},"readVersion":"2","isBlindAppend":true,"engineInfo":"x"}}
 {"txn":{"appId":"app","version":4,"lastUpdated":5}}
 {"domainMetadata":{"domain":"d","configuration":"{}","removed":false}}
 {"sidecar":{"path":"s.parquet","sizeInBytes":10,"modificationTime":11}}
@@ -93,7 +96,8 @@ TEST(ActionJsonTest, ParsesTxnCommitInfoDomainSidecarCheckpointMetadata) {
 }
 
 TEST(ActionJsonTest, SkipsUnknownActionsAndBlankLines) {
-  const char* commit = "\n{\"futureAction\":{\"x\":1}}\r\n\n{\"txn\":{\"appId\":\"a\",\"version\":1}}";
+  const char* commit =
+      "\n{\"futureAction\":{\"x\":1}}\r\n\n{\"txn\":{\"appId\":\"a\",\"version\":1}}";
   ASSERT_OK_AND_ASSIGN(auto actions, ParseCommitJson(commit, "c.json"));
   ASSERT_EQ(actions.size(), 1u);
   EXPECT_EQ(As<SetTransaction>(actions[0]).app_id, "a");
@@ -109,20 +113,27 @@ TEST(ActionJsonTest, MalformedLinesNameFileAndLine) {
 }
 
 TEST(ActionJsonTest, MissingOrMistypedFieldsAreCorruptLog) {
-  auto missing = ParseCommitJson(R"({"add":{"path":"x","partitionValues":{},"modificationTime":1,"dataChange":true}})", "f");
+  auto missing = ParseCommitJson(
+      R"({"add":{"path":"x","partitionValues":{},"modificationTime":1,"dataChange":true}})",
+      "f");
   ASSERT_RAISES_DELTA(kCorruptLog, missing);
   EXPECT_NE(missing.status().message().find("add.size is missing"), std::string::npos)
       << missing.status().message();
 
-  auto mistyped = ParseCommitJson(R"({"protocol":{"minReaderVersion":"1","minWriterVersion":2}})", "f");
+  auto mistyped = ParseCommitJson(
+      R"({"protocol":{"minReaderVersion":"1","minWriterVersion":2}})", "f");
   ASSERT_RAISES_DELTA(kCorruptLog, mistyped);
-  EXPECT_NE(mistyped.status().message().find("protocol.minReaderVersion is not an integer"),
-            std::string::npos);
+  EXPECT_NE(
+      mistyped.status().message().find("protocol.minReaderVersion is not an integer"),
+      std::string::npos);
 
   ASSERT_RAISES_DELTA(kCorruptLog, ParseCommitJson(R"([1,2])", "f"));
   ASSERT_RAISES_DELTA(kCorruptLog, ParseCommitJson(R"({"add":5})", "f"));
-  ASSERT_RAISES_DELTA(kCorruptLog,
-                      ParseCommitJson(R"({"add":{"path":"x","partitionValues":{"p":1},"size":1,"modificationTime":1,"dataChange":true}})", "f"));
+  ASSERT_RAISES_DELTA(
+      kCorruptLog,
+      ParseCommitJson(
+          R"({"add":{"path":"x","partitionValues":{"p":1},"size":1,"modificationTime":1,"dataChange":true}})",
+          "f"));
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 #pragma once
 
 // The actions of the Delta transaction log, one struct each, with every field the
-// protocol defines (PROTOCOL.md, "Actions"). JSON commits and Parquet checkpoints are both
-// parsed into these, so log replay sees one representation.
+// protocol defines (PROTOCOL.md, "Actions"). JSON commits and Parquet checkpoints are
+// both parsed into these, so log replay sees one representation.
 
 #include <cstdint>
 #include <map>
@@ -42,7 +42,8 @@ struct Metadata {
   std::optional<std::string> name;
   std::optional<std::string> description;
   Format format;
-  /// The table schema as the protocol's JSON (see kernel/schema/schema_json.h).
+  /// The table schema as the protocol's JSON (see kernel/schema/schema_json.h); empty
+  /// when the action had none.
   std::string schema_string;
   std::vector<std::string> partition_columns;
   StringMap configuration;
@@ -158,8 +159,8 @@ struct CheckpointMetadata {
   bool operator==(const CheckpointMetadata&) const = default;
 };
 
-using Action = std::variant<Protocol, Metadata, AddFile, RemoveFile, AddCdcFile,
-                            SetTransaction, CommitInfo, DomainMetadata, Sidecar,
-                            CheckpointMetadata>;
+using Action =
+    std::variant<Protocol, Metadata, AddFile, RemoveFile, AddCdcFile, SetTransaction,
+                 CommitInfo, DomainMetadata, Sidecar, CheckpointMetadata>;
 
 }  // namespace deltacpp

@@ -101,6 +101,8 @@ std::string LogFilePath(std::string_view name) {
   return path;
 }
 
-std::string CommitFilePath(int64_t version) { return LogFilePath(CommitFileName(version)); }
+std::string CommitFilePath(int64_t version) {
+  return LogFilePath(CommitFileName(version));
+}
 
 }  // namespace deltacpp

@@ -16,12 +16,12 @@ inline constexpr std::string_view kDeltaLogDir = "_delta_log";
 inline constexpr std::string_view kLastCheckpointFile = "_last_checkpoint";
 
 enum class LogFileKind {
-  kCommit,                 // 00000000000000000010.json
-  kClassicCheckpoint,      // 00000000000000000010.checkpoint.parquet
-  kMultiPartCheckpoint,    // 00000000000000000010.checkpoint.0000000001.0000000003.parquet
-  kUuidCheckpoint,         // 00000000000000000010.checkpoint.<uuid>.json|parquet (V2)
-  kCompactedCommit,        // 00000000000000000004.00000000000000000010.compacted.json
-  kChecksum,               // 00000000000000000010.crc
+  kCommit,               // 00000000000000000010.json
+  kClassicCheckpoint,    // 00000000000000000010.checkpoint.parquet
+  kMultiPartCheckpoint,  // 00000000000000000010.checkpoint.0000000001.0000000003.parquet
+  kUuidCheckpoint,       // 00000000000000000010.checkpoint.<uuid>.json|parquet (V2)
+  kCompactedCommit,      // 00000000000000000004.00000000000000000010.compacted.json
+  kChecksum,             // 00000000000000000010.crc
 };
 
 /// A file name of `_delta_log/` understood.
@@ -38,7 +38,8 @@ struct ParsedLogFileName {
 
   bool IsCheckpoint() const {
     return kind == LogFileKind::kClassicCheckpoint ||
-           kind == LogFileKind::kMultiPartCheckpoint || kind == LogFileKind::kUuidCheckpoint;
+           kind == LogFileKind::kMultiPartCheckpoint ||
+           kind == LogFileKind::kUuidCheckpoint;
   }
 };
 

@@ -22,7 +22,8 @@ TEST(LogPathTest, ParsesEveryCheckpointForm) {
   EXPECT_EQ(classic->version, 10);
   EXPECT_TRUE(classic->IsCheckpoint());
 
-  auto part = ParseLogFileName("00000000000000000010.checkpoint.0000000002.0000000003.parquet");
+  auto part =
+      ParseLogFileName("00000000000000000010.checkpoint.0000000002.0000000003.parquet");
   ASSERT_TRUE(part.has_value());
   EXPECT_EQ(part->kind, LogFileKind::kMultiPartCheckpoint);
   EXPECT_EQ(part->part, 2);
@@ -39,7 +40,8 @@ TEST(LogPathTest, ParsesEveryCheckpointForm) {
 }
 
 TEST(LogPathTest, ParsesCompactedCommitsAndChecksums) {
-  auto compacted = ParseLogFileName("00000000000000000004.00000000000000000010.compacted.json");
+  auto compacted =
+      ParseLogFileName("00000000000000000004.00000000000000000010.compacted.json");
   ASSERT_TRUE(compacted.has_value());
   EXPECT_EQ(compacted->kind, LogFileKind::kCompactedCommit);
   EXPECT_EQ(compacted->version, 4);
@@ -53,8 +55,9 @@ TEST(LogPathTest, ParsesCompactedCommitsAndChecksums) {
 
 TEST(LogPathTest, IgnoresOtherFiles) {
   for (const char* name :
-       {"_last_checkpoint", ".00000000000000000000.json.crc", "00000000000000000000.json.tmp",
-        "0000000000000000000.json", "00000000000000000000.JSON", "_staged_commits",
+       {"_last_checkpoint", ".00000000000000000000.json.crc",
+        "00000000000000000000.json.tmp", "0000000000000000000.json",
+        "00000000000000000000.JSON", "_staged_commits",
         "00000000000000000010.checkpoint.0000000004.0000000003.parquet",
         "00000000000000000010.checkpoint.not-a-uuid.parquet",
         "00000000000000000010.00000000000000000004.compacted.json",

@@ -29,12 +29,14 @@ Result<TableState> ReplayLog(const ObjectStore& store, const LogSegment& segment
   std::unordered_set<std::string> seen_files;
   std::unordered_set<std::string> seen_domains;
 
-  for (auto commit = segment.commits.rbegin(); commit != segment.commits.rend(); ++commit) {
+  for (auto commit = segment.commits.rbegin(); commit != segment.commits.rend();
+       ++commit) {
     const std::string path = LogFilePath(commit->name.name);
     DELTACPP_ASSIGN_OR_RAISE(auto contents, store.ReadAll(path));
     DELTACPP_ASSIGN_OR_RAISE(
-        auto actions, ParseCommitJson(std::string_view(contents->data_as<char>(), contents->size()),
-                                     store.FullPath(path)));
+        auto actions,
+        ParseCommitJson(std::string_view(contents->data_as<char>(), contents->size()),
+                        store.FullPath(path)));
     const bool newest_commit = commit == segment.commits.rbegin();
     for (auto& action : actions) {
       std::visit(

@@ -32,8 +32,8 @@ struct TableState {
 
 /// Reads the commits of `segment` newest first and reconciles them: a file is identified
 /// by (path, deletion vector id) and its newest action wins; the newest protocol,
-/// metaData, txn per appId and domainMetadata per domain win. Fails with kCorruptLog when a
-/// commit cannot be parsed or the log has no protocol or no metaData, and with
+/// metaData, txn per appId and domainMetadata per domain win. Fails with kCorruptLog when
+/// a commit cannot be parsed or the log has no protocol or no metaData, and with
 /// kFileNotFound when a listed commit vanished.
 DELTACPP_EXPORT Result<TableState> ReplayLog(const ObjectStore& store,
                                              const LogSegment& segment);

@@ -17,8 +17,9 @@ std::string MetadataLine(const std::string& id) {
          R"(","format":{"provider":"parquet","options":{}},"schemaString":"{\"type\":\"struct\",\"fields\":[]}","partitionColumns":[],"configuration":{}}})";
 }
 std::string Add(const std::string& path, const std::string& dv = "") {
-  std::string line = R"({"add":{"path":")" + path +
-                     R"(","partitionValues":{},"size":1,"modificationTime":1,"dataChange":true)";
+  std::string line =
+      R"({"add":{"path":")" + path +
+      R"(","partitionValues":{},"size":1,"modificationTime":1,"dataChange":true)";
   if (!dv.empty()) {
     line += R"(,"deletionVector":{"storageType":"u","pathOrInlineDv":")" + dv +
             R"(","offset":1,"sizeInBytes":36,"cardinality":2})";
@@ -26,7 +27,8 @@ std::string Add(const std::string& path, const std::string& dv = "") {
   return line + "}}";
 }
 std::string Remove(const std::string& path, const std::string& dv = "") {
-  std::string line = R"({"remove":{"path":")" + path + R"(","deletionTimestamp":5,"dataChange":true)";
+  std::string line =
+      R"({"remove":{"path":")" + path + R"(","deletionTimestamp":5,"dataChange":true)";
   if (!dv.empty()) {
     line += R"(,"deletionVector":{"storageType":"u","pathOrInlineDv":")" + dv +
             R"(","offset":1,"sizeInBytes":36,"cardinality":2})";
@@ -97,7 +99,8 @@ TEST_F(LogReplayTest, NewestProtocolMetadataTxnAndDomainsWin) {
       dir_->path(), 1,
       {R"({"commitInfo":{"operation":"WRITE"}})",
        R"({"protocol":{"minReaderVersion":1,"minWriterVersion":4}})", MetadataLine("m1"),
-       R"({"txn":{"appId":"app","version":2}})", R"({"txn":{"appId":"other","version":9}})",
+       R"({"txn":{"appId":"app","version":2}})",
+       R"({"txn":{"appId":"other","version":9}})",
        R"({"domainMetadata":{"domain":"drop","configuration":"{}","removed":true}})"}));
   ASSERT_OK_AND_ASSIGN(auto state, Replay());
   EXPECT_EQ(state.protocol.min_writer_version, 4);

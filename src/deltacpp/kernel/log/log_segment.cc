@@ -7,8 +7,8 @@ namespace deltacpp {
 Result<LogSegment> LogSegment::Build(const ObjectStore& store,
                                      std::optional<int64_t> version) {
   if (version.has_value() && *version < 0) {
-    return DeltaError(DeltaErrorCode::kInvalidArgument, "invalid table version ", *version,
-                      ": versions start at 0");
+    return DeltaError(DeltaErrorCode::kInvalidArgument, "invalid table version ",
+                      *version, ": versions start at 0");
   }
   auto listing = store.List(kDeltaLogDir);
   if (!listing.ok()) {
@@ -26,7 +26,8 @@ Result<LogSegment> LogSegment::Build(const ObjectStore& store,
     auto parsed = ParseLogFileName(entry.name);
     if (!parsed) continue;
     if (parsed->kind == LogFileKind::kCommit) {
-      commits.push_back(LogFile{*std::move(parsed), entry.size, entry.modification_time_ms});
+      commits.push_back(
+          LogFile{*std::move(parsed), entry.size, entry.modification_time_ms});
     } else if (parsed->IsCheckpoint() &&
                (!version.has_value() || parsed->version <= *version)) {
       newest_checkpoint_at_or_below =
@@ -41,20 +42,20 @@ Result<LogSegment> LogSegment::Build(const ObjectStore& store,
   const int64_t newest = commits.back().name.version;
   const int64_t target = version.value_or(newest);
   if (target > newest) {
-    return DeltaError(DeltaErrorCode::kVersionNotFound, "version ", target,
-                      " of table ", store.table_uri(), " does not exist: the newest is ",
-                      newest);
+    return DeltaError(DeltaErrorCode::kVersionNotFound, "version ", target, " of table ",
+                      store.table_uri(), " does not exist: the newest is ", newest);
   }
   while (!commits.empty() && commits.back().name.version > target) commits.pop_back();
 
   const int64_t oldest = commits.front().name.version;
   if (oldest != 0) {
     if (newest_checkpoint_at_or_below.has_value()) {
-      return DeltaError(DeltaErrorCode::kUnsupportedFeature, "version ", target,
-                        " of table ", store.table_uri(), " needs the checkpoint at version ",
-                        *newest_checkpoint_at_or_below,
-                        " (commits before it were cleaned up), and reading checkpoints is "
-                        "not supported yet");
+      return DeltaError(
+          DeltaErrorCode::kUnsupportedFeature, "version ", target, " of table ",
+          store.table_uri(), " needs the checkpoint at version ",
+          *newest_checkpoint_at_or_below,
+          " (commits before it were cleaned up), and reading checkpoints is "
+          "not supported yet");
     }
     if (target < oldest) {
       return DeltaError(DeltaErrorCode::kVersionNotFound, "version ", target,

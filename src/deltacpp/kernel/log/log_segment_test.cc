@@ -18,7 +18,8 @@ class LogSegmentTest : public ::testing::Test {
     dir_ = std::make_unique<TempDir>(std::move(dir));
   }
   void Commit(int64_t version) {
-    ASSERT_OK(testing::WriteCommit(dir_->path(), version, {R"({"txn":{"appId":"a","version":1}})"}));
+    ASSERT_OK(testing::WriteCommit(dir_->path(), version,
+                                   {R"({"txn":{"appId":"a","version":1}})"}));
   }
   void Touch(const std::string& name) {
     ASSERT_OK(testing::WriteFile(dir_->path() / "_delta_log" / name, "x"));
@@ -52,8 +53,8 @@ TEST_F(LogSegmentTest, IgnoresFilesThatAreNotCommits) {
   Touch(".00000000000000000000.json.crc");
   Touch("00000000000000000000.crc");
   Touch("_last_checkpoint");
-  ASSERT_OK(testing::WriteFile(dir_->path() / "_delta_log" / ".tmp" /
-                                   "00000000000000000005.json", "{}"));
+  ASSERT_OK(testing::WriteFile(
+      dir_->path() / "_delta_log" / ".tmp" / "00000000000000000005.json", "{}"));
   ASSERT_OK_AND_ASSIGN(auto segment, Build());
   EXPECT_EQ(segment.version, 0);
   EXPECT_EQ(segment.commits.size(), 1u);
@@ -102,8 +103,8 @@ TEST_F(LogSegmentTest, MissingFirstCommitWithoutCheckpointIsCorrupt) {
 
 TEST_F(LogSegmentTest, ReferenceTableWithGapIsRefused) {
   ASSERT_OK_AND_ASSIGN(
-      auto store,
-      ObjectStore::Make(testing::TestdataPath("golden/versions-not-contiguous").string()));
+      auto store, ObjectStore::Make(
+                      testing::TestdataPath("golden/versions-not-contiguous").string()));
   auto result = LogSegment::Build(*store);
   ASSERT_RAISES_DELTA(kCorruptLog, result);
   EXPECT_NE(result.status().message().find("is missing"), std::string::npos);

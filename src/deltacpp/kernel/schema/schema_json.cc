@@ -38,7 +38,8 @@ Result<std::shared_ptr<arrow::Field>> ParseField(const Value& field,
   DELTACPP_ASSIGN_OR_RAISE(auto arrow_type, ParseType(*type, where));
   bool nullable = true;
   if (const Value* flag = FindMember(field, "nullable")) {
-    if (!flag->IsBool()) return SchemaError(where, "has a 'nullable' that is not a boolean");
+    if (!flag->IsBool())
+      return SchemaError(where, "has a 'nullable' that is not a boolean");
     nullable = flag->GetBool();
   }
   std::shared_ptr<arrow::KeyValueMetadata> metadata;
@@ -76,8 +77,8 @@ Result<bool> ReadFlag(const Value& obj, std::string_view key, const std::string&
   const Value* value = FindMember(obj, key);
   if (value == nullptr) return true;
   if (!value->IsBool()) {
-    return SchemaError(where, std::string("has a '") + std::string(key) +
-                                  "' that is not a boolean");
+    return SchemaError(
+        where, std::string("has a '") + std::string(key) + "' that is not a boolean");
   }
   return value->GetBool();
 }
@@ -94,7 +95,8 @@ Result<std::shared_ptr<arrow::DataType>> ParseType(const Value& type,
   }
   const Value* name_value = type.IsObject() ? FindMember(type, "type") : nullptr;
   if (name_value == nullptr || !name_value->IsString()) {
-    return SchemaError(where, "has a type that is neither a name nor an object with 'type'");
+    return SchemaError(where,
+                       "has a type that is neither a name nor an object with 'type'");
   }
   const std::string_view name = StringOf(*name_value);
   if (name == "struct") {
@@ -106,7 +108,8 @@ Result<std::shared_ptr<arrow::DataType>> ParseType(const Value& type,
     if (element_type == nullptr) {
       return SchemaError(where, "is an array without 'elementType'");
     }
-    DELTACPP_ASSIGN_OR_RAISE(auto value_type, ParseType(*element_type, where + ".element"));
+    DELTACPP_ASSIGN_OR_RAISE(auto value_type,
+                             ParseType(*element_type, where + ".element"));
     DELTACPP_ASSIGN_OR_RAISE(bool contains_null, ReadFlag(type, "containsNull", where));
     return arrow::list(arrow::field("element", std::move(value_type), contains_null));
   }
@@ -124,26 +127,28 @@ Result<std::shared_ptr<arrow::DataType>> ParseType(const Value& type,
         arrow::field("key", std::move(key), false),
         arrow::field("value", std::move(value), value_contains_null));
   }
-  return SchemaError(where, std::string("has unknown complex type '") + std::string(name) + "'");
+  return SchemaError(where,
+                     std::string("has unknown complex type '") + std::string(name) + "'");
 }
 
 }  // namespace
 
 Result<std::shared_ptr<arrow::DataType>> ParsePrimitiveType(std::string_view name) {
-  static const std::pair<std::string_view, std::shared_ptr<arrow::DataType>> kPrimitives[] = {
-      {"string", arrow::utf8()},
-      {"long", arrow::int64()},
-      {"integer", arrow::int32()},
-      {"short", arrow::int16()},
-      {"byte", arrow::int8()},
-      {"float", arrow::float32()},
-      {"double", arrow::float64()},
-      {"boolean", arrow::boolean()},
-      {"binary", arrow::binary()},
-      {"date", arrow::date32()},
-      {"timestamp", arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")},
-      {"timestamp_ntz", arrow::timestamp(arrow::TimeUnit::MICRO)},
-  };
+  static const std::pair<std::string_view, std::shared_ptr<arrow::DataType>>
+      kPrimitives[] = {
+          {"string", arrow::utf8()},
+          {"long", arrow::int64()},
+          {"integer", arrow::int32()},
+          {"short", arrow::int16()},
+          {"byte", arrow::int8()},
+          {"float", arrow::float32()},
+          {"double", arrow::float64()},
+          {"boolean", arrow::boolean()},
+          {"binary", arrow::binary()},
+          {"date", arrow::date32()},
+          {"timestamp", arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")},
+          {"timestamp_ntz", arrow::timestamp(arrow::TimeUnit::MICRO)},
+      };
   for (const auto& [delta_name, type] : kPrimitives) {
     if (delta_name == name) return type;
   }
@@ -159,8 +164,8 @@ Result<std::shared_ptr<arrow::DataType>> ParsePrimitiveType(std::string_view nam
       while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
       auto [p_end, p_error] = std::from_chars(p.data(), p.data() + p.size(), precision);
       auto [s_end, s_error] = std::from_chars(s.data(), s.data() + s.size(), scale);
-      if (p_error != std::errc() || s_error != std::errc() || p_end != p.data() + p.size() ||
-          s_end != s.data() + s.size()) {
+      if (p_error != std::errc() || s_error != std::errc() ||
+          p_end != p.data() + p.size() || s_end != s.data() + s.size()) {
         precision = -1;
       }
     }
@@ -180,7 +185,8 @@ Result<std::shared_ptr<arrow::DataType>> ParsePrimitiveType(std::string_view nam
 Result<std::shared_ptr<arrow::Schema>> ParseSchemaJson(std::string_view schema_string) {
   rapidjson::Document doc;
   doc.Parse(schema_string.data(), schema_string.size());
-  const Value* type = !doc.HasParseError() && doc.IsObject() ? FindMember(doc, "type") : nullptr;
+  const Value* type =
+      !doc.HasParseError() && doc.IsObject() ? FindMember(doc, "type") : nullptr;
   if (type == nullptr || !type->IsString() || StringOf(*type) != "struct") {
     return SchemaError("schemaString", "is not a JSON struct type");
   }
@@ -221,7 +227,8 @@ std::string DeltaTypeString(const arrow::DataType& type) {
     }
     case arrow::Type::LIST:
       return "array<" +
-             DeltaTypeString(*static_cast<const arrow::ListType&>(type).value_type()) + ">";
+             DeltaTypeString(*static_cast<const arrow::ListType&>(type).value_type()) +
+             ">";
     case arrow::Type::MAP: {
       const auto& map = static_cast<const arrow::MapType&>(type);
       return "map<" + DeltaTypeString(*map.key_type()) + ", " +

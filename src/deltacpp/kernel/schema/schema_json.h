@@ -5,11 +5,11 @@
 //
 // Mapping: string->utf8, long->int64, integer->int32, short->int16, byte->int8,
 // float->float32, double->float64, boolean->bool, binary->binary, date->date32,
-// timestamp->timestamp(us, "UTC"), timestamp_ntz->timestamp(us), decimal(p,s)->decimal128,
-// struct->struct, array->list<element>, map->map<key, value>. Field nullability is kept;
-// each Delta field metadata entry becomes an Arrow field metadata entry whose value is the
-// entry's JSON text (so `"comment": "x"` is kept as `"x"` with quotes and numbers stay
-// numbers), which round-trips exactly.
+// timestamp->timestamp(us, "UTC"), timestamp_ntz->timestamp(us),
+// decimal(p,s)->decimal128, struct->struct, array->list<element>, map->map<key, value>.
+// Field nullability is kept; each Delta field metadata entry becomes an Arrow field
+// metadata entry whose value is the entry's JSON text (so `"comment": "x"` is kept as
+// `"x"` with quotes and numbers stay numbers), which round-trips exactly.
 
 #include <memory>
 #include <string>
@@ -22,8 +22,9 @@
 namespace deltacpp {
 
 /// Parses a schema string (the metaData action's schemaString). Fails with
-/// DeltaErrorCode::kCorruptLog for JSON that is not a Delta struct schema, naming the field
-/// and what is wrong, and with kUnsupportedFeature for a type delta-cpp does not read yet.
+/// DeltaErrorCode::kCorruptLog for JSON that is not a Delta struct schema, naming the
+/// field and what is wrong, and with kUnsupportedFeature for a type delta-cpp does not
+/// read yet.
 DELTACPP_EXPORT Result<std::shared_ptr<arrow::Schema>> ParseSchemaJson(
     std::string_view schema_string);
 

@@ -49,12 +49,14 @@ TEST(SchemaJsonTest, MapsEveryPrimitiveType) {
 }
 
 TEST(SchemaJsonTest, MapsNestedTypesWithNullability) {
-  const std::string array = R"({"type":"array","elementType":"string","containsNull":false})";
+  const std::string array =
+      R"({"type":"array","elementType":"string","containsNull":false})";
   const std::string map =
       R"({"type":"map","keyType":"string","valueType":"long","valueContainsNull":true})";
-  const std::string nested = Struct({Field("x", "\"integer\"", false), Field("arr", array)});
-  ASSERT_OK_AND_ASSIGN(auto schema, ParseSchemaJson(Struct({Field("s", nested, false),
-                                                            Field("m", map)})));
+  const std::string nested =
+      Struct({Field("x", "\"integer\"", false), Field("arr", array)});
+  ASSERT_OK_AND_ASSIGN(
+      auto schema, ParseSchemaJson(Struct({Field("s", nested, false), Field("m", map)})));
   ASSERT_EQ(schema->num_fields(), 2);
   const auto& s = schema->field(0);
   EXPECT_FALSE(s->nullable());
@@ -74,8 +76,9 @@ TEST(SchemaJsonTest, MapsNestedTypesWithNullability) {
 TEST(SchemaJsonTest, KeepsFieldMetadataAsJson) {
   ASSERT_OK_AND_ASSIGN(
       auto schema,
-      ParseSchemaJson(Struct({Field("c", "\"long\"", true,
-                                    R"({"delta.columnMapping.id":5,"comment":"hi","delta.columnMapping.physicalName":"col-1"})")})));
+      ParseSchemaJson(Struct({Field(
+          "c", "\"long\"", true,
+          R"({"delta.columnMapping.id":5,"comment":"hi","delta.columnMapping.physicalName":"col-1"})")})));
   const auto& metadata = schema->field(0)->metadata();
   ASSERT_NE(metadata, nullptr);
   EXPECT_EQ(metadata->Get("delta.columnMapping.id").ValueOrDie(), "5");
@@ -86,13 +89,17 @@ TEST(SchemaJsonTest, KeepsFieldMetadataAsJson) {
 TEST(SchemaJsonTest, RejectsBadSchemasWithTheColumnNamed) {
   ASSERT_RAISES_DELTA(kCorruptLog, ParseSchemaJson("not json"));
   ASSERT_RAISES_DELTA(kCorruptLog, ParseSchemaJson(R"({"type":"array"})"));
-  auto unknown = ParseSchemaJson(Struct({Field("s", Struct({Field("deep", "\"int128\"")}))}));
+  auto unknown =
+      ParseSchemaJson(Struct({Field("s", Struct({Field("deep", "\"int128\"")}))}));
   ASSERT_RAISES_DELTA(kCorruptLog, unknown);
   EXPECT_NE(unknown.status().message().find("s.deep"), std::string::npos)
       << unknown.status().message();
-  ASSERT_RAISES_DELTA(kCorruptLog, ParseSchemaJson(Struct({Field("d", "\"decimal(39,1)\"")})));
-  ASSERT_RAISES_DELTA(kCorruptLog, ParseSchemaJson(Struct({Field("d", "\"decimal(5,6)\"")})));
-  ASSERT_RAISES_DELTA(kCorruptLog, ParseSchemaJson(Struct({Field("d", "\"decimal(a,b)\"")})));
+  ASSERT_RAISES_DELTA(kCorruptLog,
+                      ParseSchemaJson(Struct({Field("d", "\"decimal(39,1)\"")})));
+  ASSERT_RAISES_DELTA(kCorruptLog,
+                      ParseSchemaJson(Struct({Field("d", "\"decimal(5,6)\"")})));
+  ASSERT_RAISES_DELTA(kCorruptLog,
+                      ParseSchemaJson(Struct({Field("d", "\"decimal(a,b)\"")})));
   ASSERT_RAISES_DELTA(kCorruptLog,
                       ParseSchemaJson(Struct({Field("a", R"({"type":"array"})")})));
   ASSERT_RAISES_DELTA(kUnsupportedFeature,

@@ -12,8 +12,8 @@ namespace {
 // Reader features whose every reader-side rule delta-cpp implements. A feature joins this
 // list in the same change that implements it, together with its tests.
 constexpr std::array kSupportedReaderFeatures = {
-    table_features::kTimestampNtz,          // a type: timestamp without time zone
-    table_features::kVacuumProtocolCheck,   // no reader-side rule
+    table_features::kTimestampNtz,         // a type: timestamp without time zone
+    table_features::kVacuumProtocolCheck,  // no reader-side rule
 };
 
 }  // namespace
@@ -34,9 +34,10 @@ Status CheckReadSupported(const Protocol& protocol) {
   }
   if (version == 2) {
     // Reader version 2 means column mapping, without a feature list.
-    return DeltaError(DeltaErrorCode::kUnsupportedFeature,
-                      "the table needs reader feature '", table_features::kColumnMapping,
-                      "' (reader protocol version 2), which delta-cpp does not support yet");
+    return DeltaError(
+        DeltaErrorCode::kUnsupportedFeature, "the table needs reader feature '",
+        table_features::kColumnMapping,
+        "' (reader protocol version 2), which delta-cpp does not support yet");
   }
   if (version == 3 && protocol.reader_features.has_value()) {
     std::string missing;

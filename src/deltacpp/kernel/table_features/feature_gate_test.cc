@@ -9,7 +9,8 @@ namespace {
 
 TEST(FeatureGateTest, LegacyReaderVersionOneIsReadable) {
   EXPECT_OK(CheckReadSupported(Protocol{1, 2, std::nullopt, std::nullopt}));
-  EXPECT_OK(CheckReadSupported(Protocol{1, 7, std::nullopt, std::vector<std::string>{"x"}}));
+  EXPECT_OK(
+      CheckReadSupported(Protocol{1, 7, std::nullopt, std::vector<std::string>{"x"}}));
 }
 
 TEST(FeatureGateTest, RefusesColumnMappingByReaderVersionTwo) {
@@ -36,8 +37,10 @@ TEST(FeatureGateTest, AcceptsSupportedReaderFeatures) {
 }
 
 TEST(FeatureGateTest, RefusesUnknownReaderVersions) {
-  ASSERT_RAISES_DELTA(kUnsupportedFeature, CheckReadSupported(Protocol{4, 7, std::nullopt, std::nullopt}));
-  ASSERT_RAISES_DELTA(kUnsupportedFeature, CheckReadSupported(Protocol{0, 7, std::nullopt, std::nullopt}));
+  ASSERT_RAISES_DELTA(kUnsupportedFeature,
+                      CheckReadSupported(Protocol{4, 7, std::nullopt, std::nullopt}));
+  ASSERT_RAISES_DELTA(kUnsupportedFeature,
+                      CheckReadSupported(Protocol{0, 7, std::nullopt, std::nullopt}));
 }
 
 }  // namespace

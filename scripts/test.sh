@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian 12 machine to a verdict:
+#   set-up, format and layering checks, the dev build (warnings as errors) and its unit and
+#   CLI tests, the same tests under AddressSanitizer + UndefinedBehaviorSanitizer, then the
+#   Python interop tests against deltalake. Output ends with pytest's summary.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+# Cache compiles across clones of the repository (CI builds a fresh clone each time).
+export CCACHE_BASEDIR="$PWD"
+
+step "set-up"
+scripts/setup.sh
+
+step "checks: clang-format, layering"
+scripts/check_format.sh
+.venv/bin/python scripts/check_layering.py
+
+step "build: dev (Debug, -Werror)"
+cmake --preset dev >/dev/null
+cmake --build --preset dev
+
+step "build: asan-ubsan"
+cmake --preset asan-ubsan >/dev/null
+cmake --build --preset asan-ubsan
+
+step "unit and CLI tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+ctest --preset asan-ubsan
+
+step "unit and CLI tests (dev)"
+ctest --preset dev
+
+step "interop tests (pytest, against deltalake)"
+DELTACPP_BIN="$PWD/build/dev/src/deltacpp/cli/deltacpp" .venv/bin/python -m pytest tests -q

@@ -1,0 +1,149 @@
+"""Every version of every shared test table, read by `deltacpp scan` and by deltalake.
+
+Outcomes per (table, version):
+  match          both read it, same rows (order-insensitive) and same column types
+  unsupported    delta-cpp refuses it with an error naming what it does not implement yet
+                 (checkpoints, deletion vectors, column mapping, ...); split by whether
+                 deltalake reads it ("unsupported, deltalake reads") or not
+  both-refuse    both refuse it with a real error (the deliberately broken tables,
+                 versions whose commits were cleaned up)
+  only-deltacpp  deltalake fails where delta-cpp reads (to be settled with Spark)
+  FAIL           anything else: different rows, different types, or an error from
+                 delta-cpp on a table deltalake reads without claiming lack of support
+A table may opt out only through SKIPPED below, with the reason written there.
+"""
+import os
+import pathlib
+import subprocess
+import tempfile
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from deltalake import DeltaTable
+
+# Tables not checked at all, each with its reason.
+SKIPPED = {
+    # deltalake's to_pyarrow_table returns all-null columns for column-mapped tables and
+    # cannot apply deletion vectors; until delta-cpp reads those features (kernel issue)
+    # there is nothing to compare, and delta-cpp refusing them is checked by unit tests.
+}
+
+# DELTACPP_INTEROP_VERBOSE=1 prints both readers' errors for every version that is not a match.
+VERBOSE = os.environ.get("DELTACPP_INTEROP_VERBOSE") == "1"
+
+# Words delta-cpp uses when it refuses a table for a feature it does not implement yet.
+UNSUPPORTED_MARKERS = ("not supported yet", "does not support yet", "does not apply yet",
+                       "does not read yet")
+
+
+def find_tables(root: pathlib.Path):
+    for log in sorted(root.rglob("_delta_log")):
+        if log.is_dir():
+            yield log.parent
+
+
+def versions_of(table: pathlib.Path):
+    versions = sorted(
+        int(p.name.split(".")[0])
+        for p in (table / "_delta_log").iterdir()
+        if p.name.endswith(".json") and p.name.split(".")[0].isdigit() and len(p.name) == 25
+    )
+    return versions or [None]
+
+
+def normalize(table: pa.Table) -> pa.Table:
+    # Compare data, not metadata: drop field metadata and nullability flags.
+    fields = [pa.field(f.name, f.type) for f in table.schema]
+    return pa.Table.from_arrays(table.columns, schema=pa.schema(fields))
+
+
+def sorted_rows(table: pa.Table):
+    return sorted(table.to_pylist(), key=repr)
+
+
+def read_with_deltacpp(binary, table, version, out_path):
+    args = [str(binary), "scan", str(table), "--format", "parquet", "--output", str(out_path)]
+    if version is not None:
+        args += ["--version", str(version)]
+    run = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    if run.returncode != 0:
+        return None, run.stderr.strip()
+    return pq.read_table(out_path), None
+
+
+def read_with_deltalake(table, version):
+    try:
+        dt = DeltaTable(str(table), version=version)
+        return dt.to_pyarrow_table(), None
+    except Exception as error:  # deltalake raises many exception types
+        return None, f"{type(error).__name__}: {error}"
+
+
+def compare(ours: pa.Table, theirs: pa.Table):
+    ours, theirs = normalize(ours), normalize(theirs)
+    if set(ours.column_names) != set(theirs.column_names):
+        return f"columns differ: {ours.column_names} vs {theirs.column_names}"
+    theirs = theirs.select(ours.column_names)
+    if ours.schema != theirs.schema:
+        return f"types differ:\n{ours.schema}\nvs\n{theirs.schema}"
+    if ours.num_rows != theirs.num_rows:
+        return f"row counts differ: {ours.num_rows} vs {theirs.num_rows}"
+    if sorted_rows(ours) != sorted_rows(theirs):
+        return "rows differ"
+    return None
+
+
+def test_every_table_matches_deltalake(deltacpp_bin, testdata, capsys):
+    rows = []
+    failures = []
+    details = []
+    with tempfile.TemporaryDirectory() as scratch:
+        out_path = pathlib.Path(scratch) / "out.parquet"
+        for table in find_tables(testdata):
+            name = str(table.relative_to(testdata))
+            if name in SKIPPED:
+                rows.append((name, 0, f"skipped: {SKIPPED[name]}"))
+                continue
+            outcomes = {}
+            for version in versions_of(table):
+                ours, our_error = read_with_deltacpp(deltacpp_bin, table, version, out_path)
+                theirs, their_error = read_with_deltalake(table, version)
+                if our_error and any(m in our_error for m in UNSUPPORTED_MARKERS):
+                    outcome = "unsupported" + ("" if their_error else ", deltalake reads")
+                elif our_error and their_error:
+                    outcome = "both-refuse"
+                elif our_error:
+                    outcome = "FAIL"
+                    failures.append(f"{name}@{version}: delta-cpp failed: {our_error}")
+                elif their_error:
+                    # deltalake refuses a table we read: reported, checked by Spark later.
+                    outcome = "only-deltacpp"
+                else:
+                    problem = compare(ours, theirs)
+                    outcome = "FAIL" if problem else "match"
+                    if problem:
+                        failures.append(f"{name}@{version}: {problem}")
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+                if VERBOSE and outcome != "match":
+                    details.append(f"{name}@{version} {outcome}: delta-cpp: {our_error} | "
+                                   f"deltalake: {their_error}")
+            summary = "; ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))
+            rows.append((name, sum(outcomes.values()), summary))
+
+    with capsys.disabled():
+        width = max(len(r[0]) for r in rows)
+        print(f"\n{'table':<{width}}  versions  outcome")
+        for name, count, summary in rows:
+            print(f"{name:<{width}}  {count:>8}  {summary}")
+        totals = {}
+        for _, _, summary in rows:
+            for part in summary.split("; "):
+                key, _, count = part.rpartition(" ")
+                if count.isdigit():
+                    totals[key] = totals.get(key, 0) + int(count)
+        for line in details:
+            print(line)
+        print("totals:", "; ".join(f"{k} {v}" for k, v in sorted(totals.items())))
+    assert not failures, "\n".join(failures)
+    assert totals.get("match", 0) > 0, "no table was compared"
