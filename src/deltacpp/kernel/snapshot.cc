@@ -27,10 +27,10 @@ Result<std::shared_ptr<const Snapshot>> SnapshotBuilder::Build() const {
       InTable(CheckReadSupported(state.protocol), uri, segment.version));
 
   if (state.metadata.schema_string.empty()) {
-    return InTable(DeltaError(DeltaErrorCode::kCorruptLog, "the table's ",
-                              action_names::kMetadata, " action has no ",
-                              action_names::kSchemaString),
-                   uri, segment.version);
+    return InTable(
+        DeltaError(DeltaErrorCode::kCorruptLog, "the table's ", action_names::kMetadata,
+                   " action has no ", action_names::kSchemaString),
+        uri, segment.version);
   }
   auto schema = ParseSchemaJson(state.metadata.schema_string);
   DELTACPP_RETURN_NOT_OK(InTable(schema.status(), uri, segment.version));
