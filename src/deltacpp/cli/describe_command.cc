@@ -48,12 +48,7 @@ void PrintFields(const arrow::FieldVector& fields, const std::string& indent,
 
 Status RunDescribe(const DescribeOptions& options) {
   DELTACPP_ASSIGN_OR_RAISE(auto table, Table::Open(options.table_uri));
-  std::shared_ptr<const Snapshot> snapshot;
-  if (options.version) {
-    DELTACPP_ASSIGN_OR_RAISE(snapshot, table.SnapshotAt(*options.version));
-  } else {
-    DELTACPP_ASSIGN_OR_RAISE(snapshot, table.LatestSnapshot());
-  }
+  DELTACPP_ASSIGN_OR_RAISE(auto snapshot, table.LoadSnapshot(options.version));
   const auto& protocol = snapshot->protocol();
   const auto& metadata = snapshot->metadata();
   int64_t total_bytes = 0;

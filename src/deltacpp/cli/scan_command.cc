@@ -53,12 +53,7 @@ Status WriteParquet(const std::shared_ptr<arrow::RecordBatchReader>& reader,
 
 Status RunScan(const ScanOptions& options) {
   DELTACPP_ASSIGN_OR_RAISE(auto table, Table::Open(options.table_uri));
-  std::shared_ptr<const Snapshot> snapshot;
-  if (options.version) {
-    DELTACPP_ASSIGN_OR_RAISE(snapshot, table.SnapshotAt(*options.version));
-  } else {
-    DELTACPP_ASSIGN_OR_RAISE(snapshot, table.LatestSnapshot());
-  }
+  DELTACPP_ASSIGN_OR_RAISE(auto snapshot, table.LoadSnapshot(options.version));
   ScanBuilder builder(snapshot);
   if (!options.columns.empty()) builder.Select(options.columns);
   // A terminal table shows a screenful unless asked; machine formats get every row.

@@ -33,6 +33,11 @@ TEST(SnapshotTest, SimpleTableAtEveryVersion) {
   ASSERT_TRUE(latest->latest_commit_info().has_value());
   EXPECT_EQ(latest->latest_commit_info()->operation, "DELETE");
   EXPECT_GT(latest->commit_timestamp_ms(), 0);
+
+  ASSERT_OK_AND_ASSIGN(auto loaded_latest, table.LoadSnapshot(std::nullopt));
+  EXPECT_EQ(loaded_latest->version(), 4);
+  ASSERT_OK_AND_ASSIGN(auto loaded_two, table.LoadSnapshot(2));
+  EXPECT_EQ(loaded_two->version(), 2);
 }
 
 TEST(SnapshotTest, LatestProtocolAndSchemaAreUsed) {

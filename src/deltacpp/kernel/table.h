@@ -6,6 +6,7 @@
 //   DELTACPP_ASSIGN_OR_RAISE(auto snapshot, table.LatestSnapshot());
 
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "deltacpp/common/status.h"
@@ -31,6 +32,12 @@ class DELTACPP_EXPORT Table {
   /// Version `version` (time travel). Errors: those of SnapshotBuilder::Build.
   Result<std::shared_ptr<const Snapshot>> SnapshotAt(int64_t version) const {
     return SnapshotBuilder(store_).AtVersion(version).Build();
+  }
+
+  /// Version `version` when given, else the newest.
+  Result<std::shared_ptr<const Snapshot>> LoadSnapshot(
+      std::optional<int64_t> version) const {
+    return version ? SnapshotAt(*version) : LatestSnapshot();
   }
 
   const std::string& uri() const { return store_->table_uri(); }
