@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 table="${1:-../shared/testdata/delta-rs/simple_table}"
 
-export CCACHE_BASEDIR="$PWD"
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 scripts/setup.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target deltacpp

@@ -6,10 +6,12 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-step() { printf '\n== %s\n' "$*"; }
+started=$SECONDS
+step() { printf '\n== %s  [%ds]\n' "$*" $((SECONDS - started)); }
 
-# Cache compiles across clones of the repository (CI builds a fresh clone each time).
-export CCACHE_BASEDIR="$PWD"
+# Cache compiles across clones of the repository (CI builds a fresh clone each time): paths
+# relative to the clone, and debug info that does not pin the build folder.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 
 step "set-up"
 scripts/setup.sh
