@@ -44,6 +44,23 @@ class RowCountReader : public arrow::RecordBatchReader {
   int64_t batch_size_;
 };
 
+// The batches of one file. Owns the file reader, which the batch reader borrows from and
+// which must therefore outlive it (members are destroyed in reverse order).
+class FileBatchReader : public arrow::RecordBatchReader {
+ public:
+  FileBatchReader(std::unique_ptr<parquet::arrow::FileReader> file,
+                  std::unique_ptr<arrow::RecordBatchReader> batches)
+      : file_(std::move(file)), batches_(std::move(batches)) {}
+  std::shared_ptr<arrow::Schema> schema() const override { return batches_->schema(); }
+  arrow::Status ReadNext(std::shared_ptr<arrow::RecordBatch>* batch) override {
+    return batches_->ReadNext(batch);
+  }
+
+ private:
+  std::unique_ptr<parquet::arrow::FileReader> file_;
+  std::unique_ptr<arrow::RecordBatchReader> batches_;
+};
+
 Status InFile(const Status& status, const ObjectStore& store, const std::string& path) {
   if (status.ok() || GetDeltaErrorCode(status).has_value()) return status;
   return DeltaError(DeltaErrorCode::kCorruptLog, "cannot read data file ",
@@ -91,20 +108,7 @@ Result<std::shared_ptr<arrow::RecordBatchReader>> ReadParquetFile(
   for (int i = 0; i < reader->num_row_groups(); ++i) row_groups[i] = i;
   auto batches = reader->GetRecordBatchReader(row_groups, leaves);
   DELTACPP_RETURN_NOT_OK(InFile(batches.status(), store, relative_path));
-  // The batch reader keeps the file reader alive through its own shared state only in
-  // some Arrow versions; own it here to be safe.
-  struct OwningReader : arrow::RecordBatchReader {
-    std::unique_ptr<parquet::arrow::FileReader> file;
-    std::unique_ptr<arrow::RecordBatchReader> batches;
-    std::shared_ptr<arrow::Schema> schema() const override { return batches->schema(); }
-    arrow::Status ReadNext(std::shared_ptr<arrow::RecordBatch>* batch) override {
-      return batches->ReadNext(batch);
-    }
-  };
-  auto owning = std::make_shared<OwningReader>();
-  owning->file = std::move(reader);
-  owning->batches = *std::move(batches);
-  return owning;
+  return std::make_shared<FileBatchReader>(std::move(reader), *std::move(batches));
 }
 
 }  // namespace deltacpp

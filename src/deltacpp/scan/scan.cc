@@ -1,5 +1,6 @@
 #include "deltacpp/scan/scan.h"
 
+#include <algorithm>
 #include <set>
 
 #include <arrow/array/util.h>
