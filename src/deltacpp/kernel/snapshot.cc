@@ -45,7 +45,7 @@ Result<std::shared_ptr<const Snapshot>> SnapshotBuilder::Build() const {
   auto snapshot = std::shared_ptr<Snapshot>(new Snapshot());
   snapshot->store_ = store_;
   snapshot->version_ = segment.version;
-  snapshot->commit_timestamp_ms_ = segment.commits.back().modification_time_ms;
+  snapshot->commit_timestamp_ms_ = segment.version_timestamp_ms;
   snapshot->state_ = std::move(state);
   snapshot->schema_ = *std::move(schema);
   return std::shared_ptr<const Snapshot>(std::move(snapshot));

@@ -8,7 +8,7 @@
 #include <arrow/compute/initialize.h>
 #include <arrow/util/uri.h>
 
-#include "deltacpp/scan/parquet_source.h"
+#include "deltacpp/kernel/parquet_file.h"
 #include "deltacpp/scan/partition_values.h"
 
 namespace deltacpp {

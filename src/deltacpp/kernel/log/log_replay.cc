@@ -5,6 +5,7 @@
 
 #include "deltacpp/kernel/actions/action_json.h"
 #include "deltacpp/kernel/actions/action_names.h"
+#include "deltacpp/kernel/log/checkpoint_reader.h"
 
 namespace deltacpp {
 
@@ -29,15 +30,7 @@ Result<TableState> ReplayLog(const ObjectStore& store, const LogSegment& segment
   std::unordered_set<std::string> seen_files;
   std::unordered_set<std::string> seen_domains;
 
-  for (auto commit = segment.commits.rbegin(); commit != segment.commits.rend();
-       ++commit) {
-    const std::string path = LogFilePath(commit->name.name);
-    DELTACPP_ASSIGN_OR_RAISE(auto contents, store.ReadAll(path));
-    DELTACPP_ASSIGN_OR_RAISE(
-        auto actions,
-        ParseCommitJson(std::string_view(contents->data_as<char>(), contents->size()),
-                        store.FullPath(path)));
-    const bool newest_commit = commit == segment.commits.rbegin();
+  auto apply = [&](std::vector<Action>& actions, bool newest_commit) {
     for (auto& action : actions) {
       std::visit(
           [&](auto&& value) {
@@ -69,12 +62,29 @@ Result<TableState> ReplayLog(const ObjectStore& store, const LogSegment& segment
           },
           action);
     }
+  };
+
+  for (auto commit = segment.commits.rbegin(); commit != segment.commits.rend();
+       ++commit) {
+    const std::string path = LogFilePath(commit->name.name);
+    DELTACPP_ASSIGN_OR_RAISE(auto contents, store.ReadAll(path));
+    DELTACPP_ASSIGN_OR_RAISE(
+        auto actions,
+        ParseCommitJson(std::string_view(contents->data_as<char>(), contents->size()),
+                        store.FullPath(path)));
+    apply(actions, commit == segment.commits.rbegin());
+  }
+  // The checkpoint holds the reconciled state before the commits: it comes last.
+  for (const auto& part : segment.checkpoint_parts) {
+    DELTACPP_ASSIGN_OR_RAISE(
+        auto actions, ReadCheckpointFile(store, LogFilePath(part.name.name), part.size));
+    apply(actions, false);
   }
   if (!have_protocol || !have_metadata) {
     return DeltaError(DeltaErrorCode::kCorruptLog, "corrupt Delta log of table ",
                       store.table_uri(), ": no ",
                       have_protocol ? action_names::kMetadata : action_names::kProtocol,
-                      " action in versions 0 to ", segment.version);
+                      " action in the log up to version ", segment.version);
   }
   return state;
 }

@@ -30,11 +30,11 @@ struct TableState {
   std::optional<CommitInfo> latest_commit_info;
 };
 
-/// Reads the commits of `segment` newest first and reconciles them: a file is identified
-/// by (path, deletion vector id) and its newest action wins; the newest protocol,
-/// metaData, txn per appId and domainMetadata per domain win. Fails with kCorruptLog when
-/// a commit cannot be parsed or the log has no protocol or no metaData, and with
-/// kFileNotFound when a listed commit vanished.
+/// Reads the commits of `segment` newest first, then its checkpoint, and reconciles them:
+/// a file is identified by (path, deletion vector id) and its newest action wins; the
+/// newest protocol, metaData, txn per appId and domainMetadata per domain win. Fails with
+/// kCorruptLog when a commit cannot be parsed or the log has no protocol or no metaData,
+/// and with kFileNotFound when a listed commit vanished.
 DELTACPP_EXPORT Result<TableState> ReplayLog(const ObjectStore& store,
                                              const LogSegment& segment);
 

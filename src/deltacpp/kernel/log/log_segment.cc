@@ -1,16 +1,47 @@
 #include "deltacpp/kernel/log/log_segment.h"
 
 #include <algorithm>
+#include <map>
+
+#include "deltacpp/kernel/log/last_checkpoint.h"
 
 namespace deltacpp {
 
-Result<LogSegment> LogSegment::Build(const ObjectStore& store,
-                                     std::optional<int64_t> version) {
-  if (version.has_value() && *version < 0) {
-    return DeltaError(DeltaErrorCode::kInvalidArgument, "invalid table version ",
-                      *version, ": versions start at 0");
+namespace {
+
+// The complete checkpoints in a listing, by version: every part of a multi-part
+// checkpoint must be present for it to count.
+std::map<int64_t, std::vector<LogFile>> CompleteCheckpoints(
+    const std::vector<LogFile>& checkpoint_files) {
+  std::map<int64_t, std::vector<LogFile>> complete;
+  // Multi-part checkpoints by (version, part count); a version may have several
+  // attempts with different part counts.
+  std::map<std::pair<int64_t, int32_t>, std::vector<LogFile>> parts;
+  for (const auto& file : checkpoint_files) {
+    if (file.name.kind == LogFileKind::kMultiPartCheckpoint) {
+      parts[{file.name.version, file.name.num_parts}].push_back(file);
+    } else {
+      complete.try_emplace(file.name.version, std::vector<LogFile>{file});
+    }
   }
-  auto listing = store.List(kDeltaLogDir);
+  for (auto& [key, files] : parts) {
+    std::sort(files.begin(), files.end(), [](const LogFile& a, const LogFile& b) {
+      return a.name.part < b.name.part;
+    });
+    bool whole = static_cast<int32_t>(files.size()) == key.second;
+    for (size_t i = 0; whole && i < files.size(); ++i) {
+      whole = files[i].name.part == static_cast<int32_t>(i) + 1;
+    }
+    if (whole) complete.try_emplace(key.first, std::move(files));
+  }
+  return complete;
+}
+
+// Builds the segment from a listing of `_delta_log/` that starts at `list_from`.
+Result<LogSegment> BuildFromListing(const ObjectStore& store,
+                                    std::optional<int64_t> version, int64_t list_from) {
+  auto listing = store.List(
+      kDeltaLogDir, list_from > 0 ? CommitFileName(list_from - 1) : std::string());
   if (!listing.ok()) {
     if (GetDeltaErrorCode(listing.status()) == DeltaErrorCode::kFileNotFound) {
       return DeltaError(DeltaErrorCode::kTableNotFound, "no Delta table at ",
@@ -20,61 +51,94 @@ Result<LogSegment> LogSegment::Build(const ObjectStore& store,
   }
 
   std::vector<LogFile> commits;
-  std::optional<int64_t> newest_checkpoint_at_or_below;
+  std::vector<LogFile> checkpoint_files;
   for (auto& entry : *listing) {
     if (entry.is_directory) continue;
     auto parsed = ParseLogFileName(entry.name);
     if (!parsed) continue;
-    if (parsed->kind == LogFileKind::kCommit) {
-      commits.push_back(
-          LogFile{*std::move(parsed), entry.size, entry.modification_time_ms});
-    } else if (parsed->IsCheckpoint() &&
-               (!version.has_value() || parsed->version <= *version)) {
-      newest_checkpoint_at_or_below =
-          std::max(newest_checkpoint_at_or_below.value_or(-1), parsed->version);
+    LogFile file{*std::move(parsed), entry.size, entry.modification_time_ms};
+    if (file.name.kind == LogFileKind::kCommit) {
+      commits.push_back(std::move(file));
+    } else if (file.name.IsCheckpoint()) {
+      checkpoint_files.push_back(std::move(file));
     }
   }
-  if (commits.empty()) {
+  auto checkpoints = CompleteCheckpoints(checkpoint_files);
+  if (commits.empty() && checkpoints.empty()) {
     return DeltaError(DeltaErrorCode::kTableNotFound, "no Delta table at ",
-                      store.table_uri(), ": ", kDeltaLogDir, "/ holds no commit file");
+                      store.table_uri(), ": ", kDeltaLogDir,
+                      "/ holds no commit or checkpoint file");
   }
-  // The listing is sorted by name, and zero-padded names sort by version.
-  const int64_t newest = commits.back().name.version;
+  // Zero-padded names sort by version, and the listing is sorted.
+  int64_t newest = commits.empty() ? -1 : commits.back().name.version;
+  if (!checkpoints.empty()) newest = std::max(newest, checkpoints.rbegin()->first);
   const int64_t target = version.value_or(newest);
   if (target > newest) {
     return DeltaError(DeltaErrorCode::kVersionNotFound, "version ", target, " of table ",
                       store.table_uri(), " does not exist: the newest is ", newest);
   }
-  while (!commits.empty() && commits.back().name.version > target) commits.pop_back();
 
-  const int64_t oldest = commits.front().name.version;
-  if (oldest != 0) {
-    if (newest_checkpoint_at_or_below.has_value()) {
-      return DeltaError(
-          DeltaErrorCode::kUnsupportedFeature, "version ", target, " of table ",
-          store.table_uri(), " needs the checkpoint at version ",
-          *newest_checkpoint_at_or_below,
-          " (commits before it were cleaned up), and reading checkpoints is "
-          "not supported yet");
-    }
+  LogSegment segment;
+  segment.version = target;
+  auto checkpoint = checkpoints.upper_bound(target);
+  int64_t first_commit = 0;
+  if (checkpoint != checkpoints.begin()) {
+    --checkpoint;
+    segment.checkpoint_version = checkpoint->first;
+    segment.checkpoint_parts = checkpoint->second;
+    segment.version_timestamp_ms = checkpoint->second.front().modification_time_ms;
+    first_commit = checkpoint->first + 1;
+  } else if (list_from > 0) {
+    return DeltaError(DeltaErrorCode::kCorruptLog, kLastCheckpointFile,
+                      " names a checkpoint that is not there");
+  }
+
+  for (auto& commit : commits) {
+    const int64_t v = commit.name.version;
+    if (v == target) segment.version_timestamp_ms = commit.modification_time_ms;
+    if (v >= first_commit && v <= target) segment.commits.push_back(std::move(commit));
+  }
+  int64_t expected = first_commit;
+  for (const auto& commit : segment.commits) {
+    if (commit.name.version != expected) break;
+    ++expected;
+  }
+  if (expected == target + 1) return segment;
+
+  // A commit the version needs is missing. Before the oldest version that can still be
+  // reconstructed that is cleanup, not corruption.
+  if (!segment.checkpoint_version.has_value()) {
+    int64_t oldest = checkpoints.empty() ? newest : checkpoints.begin()->first;
+    if (!commits.empty()) oldest = std::min(oldest, commits.front().name.version);
     if (target < oldest) {
       return DeltaError(DeltaErrorCode::kVersionNotFound, "version ", target,
                         " of table ", store.table_uri(),
-                        " is no longer available: the oldest commit is ", oldest);
-    }
-    return DeltaError(DeltaErrorCode::kCorruptLog, "corrupt Delta log of table ",
-                      store.table_uri(), ": commit ", CommitFileName(0),
-                      " is missing and there is no checkpoint");
-  }
-  for (size_t i = 0; i < commits.size(); ++i) {
-    if (commits[i].name.version != static_cast<int64_t>(i)) {
-      return DeltaError(DeltaErrorCode::kCorruptLog, "corrupt Delta log of table ",
-                        store.table_uri(), ": versions are not contiguous, commit ",
-                        CommitFileName(static_cast<int64_t>(i)), " is missing (found ",
-                        commits[i].name.name, " after it)");
+                        " can no longer be read: its commits were cleaned up and the "
+                        "oldest version left is ",
+                        oldest);
     }
   }
-  return LogSegment{target, std::move(commits)};
+  return DeltaError(DeltaErrorCode::kCorruptLog, "corrupt Delta log of table ",
+                    store.table_uri(), ": version ", target, " needs commit ",
+                    CommitFileName(expected), ", which is missing");
+}
+
+}  // namespace
+
+Result<LogSegment> LogSegment::Build(const ObjectStore& store,
+                                     std::optional<int64_t> version) {
+  if (version.has_value() && *version < 0) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument, "invalid table version ",
+                      *version, ": versions start at 0");
+  }
+  DELTACPP_ASSIGN_OR_RAISE(auto hint, ReadLastCheckpoint(store));
+  if (hint.has_value() && hint->version > 0 &&
+      (!version.has_value() || hint->version <= *version)) {
+    auto hinted = BuildFromListing(store, version, hint->version);
+    if (hinted.ok()) return hinted;
+    // Stale or wrong hint: the full listing below is the authority.
+  }
+  return BuildFromListing(store, version, 0);
 }
 
 }  // namespace deltacpp

@@ -18,20 +18,29 @@ struct LogFile {
   int64_t modification_time_ms = 0;
 };
 
-/// The commits that reconstruct `version`: every JSON commit from 0 to `version`,
-/// ascending and contiguous. (Checkpoints are not read yet: a table whose early commits
-/// were cleaned up behind a checkpoint is refused with kUnsupportedFeature.)
+/// The files that reconstruct `version`: the newest complete checkpoint at or below it
+/// (if any), then every JSON commit after that checkpoint up to `version`, ascending and
+/// contiguous.
 struct LogSegment {
   int64_t version = 0;
+  /// The checkpoint's version, when the segment starts from one.
+  std::optional<int64_t> checkpoint_version;
+  /// All parts of that checkpoint (one file unless it is a multi-part checkpoint).
+  std::vector<LogFile> checkpoint_parts;
   std::vector<LogFile> commits;
+  /// Modification time of the commit file of `version` (of the checkpoint when that
+  /// commit was cleaned up): the version's timestamp without in-commit timestamps.
+  int64_t version_timestamp_ms = 0;
 
   /// Lists `_delta_log/` of the table in `store` and picks the files for `version`, or
-  /// for the newest version when it is nullopt. Errors:
-  /// - kTableNotFound: no `_delta_log/` folder, or no commit in it;
-  /// - kVersionNotFound: `version` is past the newest commit, or its commits were
-  ///   cleaned up;
-  /// - kCorruptLog: a commit between 0 and `version` is missing (the error names it);
-  /// - kUnsupportedFeature: the version needs a checkpoint;
+  /// for the newest version when it is nullopt. `_last_checkpoint`, when present and
+  /// sound, lets the listing start at its checkpoint; when it is missing, stale, corrupt
+  /// or names a checkpoint that is not there, the whole log is listed. Incomplete
+  /// multi-part checkpoints are skipped. Errors:
+  /// - kTableNotFound: no `_delta_log/` folder, or no commit or checkpoint in it;
+  /// - kVersionNotFound: `version` is past the newest version, or before the oldest one
+  ///   that can still be reconstructed;
+  /// - kCorruptLog: a commit the version needs is missing (the error names it);
   /// - kInvalidArgument: a negative version.
   static Result<LogSegment> Build(const ObjectStore& store,
                                   std::optional<int64_t> version = std::nullopt);

@@ -80,7 +80,7 @@ TEST_F(LogSegmentTest, GapNamesTheMissingVersion) {
   Commit(3);
   auto result = Build();
   ASSERT_RAISES_DELTA(kCorruptLog, result);
-  EXPECT_NE(result.status().message().find("00000000000000000002.json is missing"),
+  EXPECT_NE(result.status().message().find("needs commit 00000000000000000002.json"),
             std::string::npos)
       << result.status().message();
   // Versions before the gap are still readable.
@@ -88,11 +88,84 @@ TEST_F(LogSegmentTest, GapNamesTheMissingVersion) {
   EXPECT_EQ(segment.version, 1);
 }
 
-TEST_F(LogSegmentTest, CleanedUpHistoryBehindACheckpointIsNotReadYet) {
+TEST_F(LogSegmentTest, StartsFromTheNewestCheckpointAtOrBelowTheVersion) {
+  for (int v = 0; v < 6; ++v) Commit(v);
+  Touch("00000000000000000002.checkpoint.parquet");
+  Touch("00000000000000000004.checkpoint.parquet");
+  ASSERT_OK_AND_ASSIGN(auto latest, Build());
+  EXPECT_EQ(latest.checkpoint_version, 4);
+  ASSERT_EQ(latest.checkpoint_parts.size(), 1u);
+  ASSERT_EQ(latest.commits.size(), 1u);
+  EXPECT_EQ(latest.commits[0].name.version, 5);
+  ASSERT_OK_AND_ASSIGN(auto three, Build(3));
+  EXPECT_EQ(three.checkpoint_version, 2);
+  EXPECT_EQ(three.commits.size(), 1u);
+  ASSERT_OK_AND_ASSIGN(auto one, Build(1));
+  EXPECT_FALSE(one.checkpoint_version.has_value());
+  EXPECT_EQ(one.commits.size(), 2u);
+  ASSERT_OK_AND_ASSIGN(auto at_checkpoint, Build(4));
+  EXPECT_EQ(at_checkpoint.checkpoint_version, 4);
+  EXPECT_TRUE(at_checkpoint.commits.empty());
+  EXPECT_GT(at_checkpoint.version_timestamp_ms, 0);
+}
+
+TEST_F(LogSegmentTest, CleanedUpHistoryBeforeTheCheckpointIsVersionNotFound) {
   Touch("00000000000000000002.checkpoint.parquet");
   Commit(3);
-  ASSERT_RAISES_DELTA(kUnsupportedFeature, Build());
-  ASSERT_RAISES_DELTA(kVersionNotFound, Build(1));
+  ASSERT_OK_AND_ASSIGN(auto segment, Build());
+  EXPECT_EQ(segment.checkpoint_version, 2);
+  auto result = Build(1);
+  ASSERT_RAISES_DELTA(kVersionNotFound, result);
+  EXPECT_NE(result.status().message().find("oldest version left is 2"), std::string::npos)
+      << result.status().message();
+}
+
+TEST_F(LogSegmentTest, IncompleteMultiPartCheckpointsAreSkipped) {
+  for (int v = 0; v < 4; ++v) Commit(v);
+  Touch("00000000000000000001.checkpoint.0000000001.0000000002.parquet");
+  Touch("00000000000000000001.checkpoint.0000000002.0000000002.parquet");
+  Touch("00000000000000000003.checkpoint.0000000001.0000000003.parquet");
+  Touch("00000000000000000003.checkpoint.0000000003.0000000003.parquet");
+  ASSERT_OK_AND_ASSIGN(auto segment, Build());
+  EXPECT_EQ(segment.checkpoint_version, 1);
+  ASSERT_EQ(segment.checkpoint_parts.size(), 2u);
+  EXPECT_EQ(segment.checkpoint_parts[0].name.part, 1);
+  EXPECT_EQ(segment.checkpoint_parts[1].name.part, 2);
+  EXPECT_EQ(segment.commits.size(), 2u);
+}
+
+TEST_F(LogSegmentTest, LastCheckpointHintIsUsedAndStaleOrBadHintsRecover) {
+  for (int v = 0; v < 8; ++v) Commit(v);
+  Touch("00000000000000000003.checkpoint.parquet");
+  Touch("00000000000000000006.checkpoint.parquet");
+  // Stale: names 3 while 6 exists; the listing from 3 still finds 6.
+  ASSERT_OK(testing::WriteFile(dir_->path() / "_delta_log" / "_last_checkpoint",
+                               R"({"version":3})"));
+  ASSERT_OK_AND_ASSIGN(auto stale, Build());
+  EXPECT_EQ(stale.checkpoint_version, 6);
+  // Wrong: names a checkpoint that does not exist.
+  ASSERT_OK(testing::WriteFile(dir_->path() / "_delta_log" / "_last_checkpoint",
+                               R"({"version":5})"));
+  ASSERT_OK_AND_ASSIGN(auto wrong, Build());
+  EXPECT_EQ(wrong.checkpoint_version, 6);
+  ASSERT_OK_AND_ASSIGN(auto wrong_old, Build(4));
+  EXPECT_EQ(wrong_old.checkpoint_version, 3);
+  // Corrupt: ignored.
+  ASSERT_OK(testing::WriteFile(dir_->path() / "_delta_log" / "_last_checkpoint", "{{"));
+  ASSERT_OK_AND_ASSIGN(auto corrupt, Build());
+  EXPECT_EQ(corrupt.checkpoint_version, 6);
+  EXPECT_EQ(corrupt.commits.size(), 1u);
+}
+
+TEST_F(LogSegmentTest, GapAfterTheCheckpointIsCorrupt) {
+  Commit(0);
+  Touch("00000000000000000001.checkpoint.parquet");
+  Commit(2);
+  Commit(4);
+  auto result = Build();
+  ASSERT_RAISES_DELTA(kCorruptLog, result);
+  EXPECT_NE(result.status().message().find("00000000000000000003.json"),
+            std::string::npos);
 }
 
 TEST_F(LogSegmentTest, MissingFirstCommitWithoutCheckpointIsCorrupt) {

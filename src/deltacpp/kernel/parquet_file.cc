@@ -1,4 +1,4 @@
-#include "deltacpp/scan/parquet_source.h"
+#include "deltacpp/kernel/parquet_file.h"
 
 #include <algorithm>
 #include <unordered_set>
