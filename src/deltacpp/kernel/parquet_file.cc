@@ -9,6 +9,8 @@
 #include <parquet/exception.h>
 #include <parquet/file_reader.h>
 
+#include "deltacpp/kernel/schema/column_mapping.h"
+
 namespace deltacpp {
 
 namespace {
@@ -96,9 +98,14 @@ Result<std::shared_ptr<arrow::RecordBatchReader>> ReadParquetFile(
 
   const std::unordered_set<std::string> wanted(options.columns.begin(),
                                                options.columns.end());
+  const std::unordered_set<int64_t> wanted_ids(options.field_ids.begin(),
+                                               options.field_ids.end());
   std::vector<int> leaves;
   for (const auto& field : reader->manifest().schema_fields) {
-    if (wanted.contains(field.field->name())) CollectLeaves(field, &leaves);
+    auto id = GetParquetFieldId(*field.field);
+    if (wanted.contains(field.field->name()) || (id && wanted_ids.contains(*id))) {
+      CollectLeaves(field, &leaves);
+    }
   }
   if (leaves.empty()) {
     return std::make_shared<RowCountReader>(

@@ -15,10 +15,11 @@
 namespace deltacpp {
 
 struct ParquetReadOptions {
-  /// Top-level columns to read, by their name in the file. Names absent from the file are
-  /// skipped (the caller fills them with nulls). Empty reads no column, only the row
-  /// count.
+  /// Top-level columns to read, by their name in the file, and by Parquet field id (for
+  /// column mapping in id mode). Columns absent from the file are skipped (the caller
+  /// fills them with nulls). Both empty reads no column, only the row count.
   std::vector<std::string> columns;
+  std::vector<int64_t> field_ids;
   int64_t batch_size = 64 * 1024;
 };
 

@@ -4,12 +4,12 @@
 #include <set>
 
 #include <arrow/array/util.h>
-#include <arrow/compute/cast.h>
 #include <arrow/compute/initialize.h>
 #include <arrow/util/uri.h>
 
 #include "deltacpp/kernel/parquet_file.h"
 #include "deltacpp/scan/partition_values.h"
+#include "deltacpp/scan/physical_to_logical.h"
 
 namespace deltacpp {
 
@@ -26,17 +26,25 @@ class SnapshotReader : public arrow::RecordBatchReader {
  public:
   SnapshotReader(std::shared_ptr<const Snapshot> snapshot,
                  std::shared_ptr<arrow::Schema> schema, std::optional<int64_t> limit,
-                 int64_t batch_size)
+                 int64_t batch_size, ColumnMappingMode mode,
+                 std::vector<PhysicalColumn> physical_columns)
       : snapshot_(std::move(snapshot)),
         schema_(std::move(schema)),
         remaining_(limit),
-        batch_size_(batch_size) {
-    for (const auto& field : schema_->fields()) {
-      const auto& partitions = snapshot_->partition_columns();
+        batch_size_(batch_size),
+        mode_(mode),
+        physical_columns_(std::move(physical_columns)) {
+    const auto& partitions = snapshot_->partition_columns();
+    for (int i = 0; i < schema_->num_fields(); ++i) {
       is_partition_.push_back(std::find(partitions.begin(), partitions.end(),
-                                        field->name()) != partitions.end());
-      if (!is_partition_.back()) data_columns_.push_back(field->name());
+                                        schema_->field(i)->name()) != partitions.end());
+      if (is_partition_.back()) continue;
+      read_options_.columns.push_back(physical_columns_[i].name);
+      if (physical_columns_[i].field_id) {
+        read_options_.field_ids.push_back(*physical_columns_[i].field_id);
+      }
     }
+    read_options_.batch_size = batch_size_;
   }
 
   std::shared_ptr<arrow::Schema> schema() const override { return schema_; }
@@ -83,16 +91,14 @@ class SnapshotReader : public arrow::RecordBatchReader {
     }
     // add.path is a relative URI: percent-decoding it once gives the stored name.
     current_path_ = arrow::util::UriUnescape(file.path);
-    ParquetReadOptions options;
-    options.columns = data_columns_;
-    options.batch_size = batch_size_;
     DELTACPP_ASSIGN_OR_RAISE(current_, ReadParquetFile(*snapshot_->store(), current_path_,
-                                                       file.size, options));
+                                                       file.size, read_options_));
     partition_scalars_.assign(schema_->num_fields(), nullptr);
     for (int i = 0; i < schema_->num_fields(); ++i) {
       if (!is_partition_[i]) continue;
       const auto& field = schema_->field(i);
-      auto value = file.partition_values.find(field->name());
+      // With column mapping, partition values are keyed by physical name.
+      auto value = file.partition_values.find(physical_columns_[i].name);
       std::optional<std::string> serialized;
       if (value != file.partition_values.end()) serialized = value->second;
       auto scalar = ParsePartitionValue(serialized, field->type());
@@ -118,19 +124,19 @@ class SnapshotReader : public arrow::RecordBatchReader {
         columns.push_back(std::move(column));
         continue;
       }
-      auto column = batch.GetColumnByName(field->name());
-      if (column == nullptr) {
+      DELTACPP_ASSIGN_OR_RAISE(
+          int index, FindPhysicalField(batch.schema()->fields(), *field, mode_));
+      std::shared_ptr<arrow::Array> column;
+      if (index < 0) {
         DELTACPP_ASSIGN_OR_RAISE(column, arrow::MakeArrayOfNull(field->type(), rows));
-      } else if (!column->type()->Equals(*field->type())) {
-        auto cast = arrow::compute::Cast(*column, field->type());
-        if (!cast.ok()) {
-          return DeltaError(DeltaErrorCode::kCorruptLog, "data file ",
-                            snapshot_->store()->FullPath(current_path_), " column ",
-                            field->name(), " has type ", column->type()->ToString(),
-                            ", which does not convert to the table's ",
-                            field->type()->ToString(), ": ", cast.status().message());
+      } else {
+        auto logical = PhysicalToLogical(batch.column(index), *field, mode_);
+        if (!logical.ok()) {
+          return logical.status().WithMessage("data file ",
+                                              snapshot_->store()->FullPath(current_path_),
+                                              ": ", logical.status().message());
         }
-        column = *std::move(cast);
+        column = *std::move(logical);
       }
       columns.push_back(std::move(column));
     }
@@ -141,8 +147,11 @@ class SnapshotReader : public arrow::RecordBatchReader {
   std::shared_ptr<arrow::Schema> schema_;
   std::optional<int64_t> remaining_;
   int64_t batch_size_;
+  ColumnMappingMode mode_;
+  // Parallel to schema_'s fields.
+  std::vector<PhysicalColumn> physical_columns_;
   std::vector<bool> is_partition_;
-  std::vector<std::string> data_columns_;
+  ParquetReadOptions read_options_;
 
   size_t next_file_ = 0;
   std::shared_ptr<arrow::RecordBatchReader> current_;
@@ -186,16 +195,25 @@ Result<std::shared_ptr<Scan>> ScanBuilder::Build() const {
     }
     schema = arrow::schema(std::move(fields));
   }
+  DELTACPP_ASSIGN_OR_RAISE(auto mode, GetColumnMappingMode(snapshot_->metadata()));
+  std::vector<PhysicalColumn> physical_columns;
+  for (const auto& field : schema->fields()) {
+    DELTACPP_ASSIGN_OR_RAISE(auto physical, GetPhysicalColumn(*field, mode));
+    physical_columns.push_back(std::move(physical));
+  }
   auto scan = std::shared_ptr<Scan>(new Scan());
   scan->snapshot_ = snapshot_;
   scan->schema_ = std::move(schema);
   scan->limit_ = limit_;
   scan->batch_size_ = batch_size_;
+  scan->mode_ = mode;
+  scan->physical_columns_ = std::move(physical_columns);
   return scan;
 }
 
 Result<std::shared_ptr<arrow::RecordBatchReader>> Scan::Execute() const {
-  return std::make_shared<SnapshotReader>(snapshot_, schema_, limit_, batch_size_);
+  return std::make_shared<SnapshotReader>(snapshot_, schema_, limit_, batch_size_, mode_,
+                                          physical_columns_);
 }
 
 Result<std::shared_ptr<arrow::Table>> Scan::ToTable() const {

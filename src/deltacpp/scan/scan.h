@@ -15,6 +15,7 @@
 #include <arrow/table.h>
 
 #include "deltacpp/common/status.h"
+#include "deltacpp/kernel/schema/column_mapping.h"
 #include "deltacpp/kernel/snapshot.h"
 
 namespace deltacpp {
@@ -25,11 +26,12 @@ class DELTACPP_EXPORT Scan {
   const std::shared_ptr<arrow::Schema>& schema() const { return schema_; }
   const std::shared_ptr<const Snapshot>& snapshot() const { return snapshot_; }
 
-  /// Streams the rows, file by file. Each batch has schema(): columns a file lacks are
-  /// null, columns stored with another type are cast to the table's type, and partition
-  /// columns hold the file's partition value. Reading fails with kFileNotFound for a data
-  /// file the log names but the store lacks, and kCorruptLog for one that cannot be
-  /// decoded or cast; messages name the file.
+  /// Streams the rows, file by file. Each batch has schema(): columns are found by their
+  /// physical name or field id under column mapping, columns (or nested fields) a file
+  /// lacks are null, columns stored with another type are cast to the table's type, and
+  /// partition columns hold the file's partition value. Reading fails with kFileNotFound
+  /// for a data file the log names but the store lacks, and kCorruptLog for one that
+  /// cannot be decoded or cast; messages name the file.
   Result<std::shared_ptr<arrow::RecordBatchReader>> Execute() const;
 
   /// All rows at once.
@@ -43,6 +45,9 @@ class DELTACPP_EXPORT Scan {
   std::shared_ptr<arrow::Schema> schema_;
   std::optional<int64_t> limit_;
   int64_t batch_size_ = 64 * 1024;
+  ColumnMappingMode mode_ = ColumnMappingMode::kNone;
+  // Where each column of schema_ is stored in data files.
+  std::vector<PhysicalColumn> physical_columns_;
 };
 
 class DELTACPP_EXPORT ScanBuilder {

@@ -14,6 +14,8 @@ namespace {
 constexpr std::array kSupportedReaderFeatures = {
     table_features::kTimestampNtz,         // a type: timestamp without time zone
     table_features::kVacuumProtocolCheck,  // no reader-side rule
+    table_features::kV2Checkpoint,         // V2 checkpoints and sidecars (kernel/log/)
+    table_features::kColumnMapping,        // physical names and field ids (scan/)
 };
 
 }  // namespace
@@ -32,13 +34,7 @@ Status CheckReadSupported(const Protocol& protocol) {
                       version, " is not supported (delta-cpp reads versions 1 to ",
                       kMaxSupportedReaderVersion, ")");
   }
-  if (version == 2) {
-    // Reader version 2 means column mapping, without a feature list.
-    return DeltaError(
-        DeltaErrorCode::kUnsupportedFeature, "the table needs reader feature '",
-        table_features::kColumnMapping,
-        "' (reader protocol version 2), which delta-cpp does not support yet");
-  }
+  // Reader version 2 means column mapping, without a feature list; delta-cpp reads it.
   if (version == 3 && protocol.reader_features.has_value()) {
     std::string missing;
     for (const auto& feature : *protocol.reader_features) {

@@ -13,10 +13,10 @@ TEST(FeatureGateTest, LegacyReaderVersionOneIsReadable) {
       CheckReadSupported(Protocol{1, 7, std::nullopt, std::vector<std::string>{"x"}}));
 }
 
-TEST(FeatureGateTest, RefusesColumnMappingByReaderVersionTwo) {
-  Status status = CheckReadSupported(Protocol{2, 5, std::nullopt, std::nullopt});
-  ASSERT_RAISES_DELTA(kUnsupportedFeature, status);
-  EXPECT_NE(status.message().find("columnMapping"), std::string::npos);
+TEST(FeatureGateTest, ReaderVersionTwoIsColumnMappingWhichIsRead) {
+  EXPECT_OK(CheckReadSupported(Protocol{2, 5, std::nullopt, std::nullopt}));
+  EXPECT_OK(CheckReadSupported(Protocol{
+      3, 7, std::vector<std::string>{"columnMapping", "v2Checkpoint"}, std::nullopt}));
 }
 
 TEST(FeatureGateTest, NamesEveryUnsupportedReaderFeature) {
