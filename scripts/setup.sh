@@ -15,6 +15,7 @@ apt_packages=(
   libgtest-dev        # unit tests
   rapidjson-dev       # JSON: commit files, schemas (header-only, see docs)
   libcli11-dev        # deltacpp command line
+  libroaring-dev      # deletion vectors (CRoaring)
 )
 
 missing=()

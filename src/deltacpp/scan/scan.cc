@@ -3,10 +3,14 @@
 #include <algorithm>
 #include <set>
 
+#include <arrow/array/builder_primitive.h>
 #include <arrow/array/util.h>
+#include <arrow/compute/api_vector.h>
 #include <arrow/compute/initialize.h>
+#include <arrow/datum.h>
 #include <arrow/util/uri.h>
 
+#include "deltacpp/kernel/deletion_vectors/dv_reader.h"
 #include "deltacpp/kernel/parquet_file.h"
 #include "deltacpp/scan/partition_values.h"
 #include "deltacpp/scan/physical_to_logical.h"
@@ -67,6 +71,7 @@ class SnapshotReader : public arrow::RecordBatchReader {
         current_ = nullptr;
         continue;
       }
+      DELTACPP_ASSIGN_OR_RAISE(batch, DropDeletedRows(std::move(batch)));
       if (batch->num_rows() == 0) continue;
       if (remaining_.has_value()) {
         if (batch->num_rows() > *remaining_) batch = batch->Slice(0, *remaining_);
@@ -79,18 +84,23 @@ class SnapshotReader : public arrow::RecordBatchReader {
 
  private:
   Status OpenFile(const AddFile& file) {
-    if (file.deletion_vector.has_value()) {
-      // The feature gate refuses tables with deletion vectors; a file carrying one in a
-      // table without the feature must not be read as if no row were deleted.
-      return DeltaError(DeltaErrorCode::kUnsupportedFeature, "data file ", file.path,
-                        " has a deletion vector, which delta-cpp does not apply yet");
-    }
     if (file.path.find("://") != std::string::npos) {
       return DeltaError(DeltaErrorCode::kUnsupportedFeature, "data file ", file.path,
                         " is an absolute URI, which delta-cpp does not read yet");
     }
     // add.path is a relative URI: percent-decoding it once gives the stored name.
     current_path_ = arrow::util::UriUnescape(file.path);
+    file_row_ = 0;
+    deleted_rows_.clear();
+    deleted_cursor_ = 0;
+    if (file.deletion_vector.has_value()) {
+      auto deleted = ReadDeletionVector(*snapshot_->store(), *file.deletion_vector);
+      if (!deleted.ok()) {
+        return deleted.status().WithMessage("data file ", file.path, ": ",
+                                            deleted.status().message());
+      }
+      deleted_rows_ = *std::move(deleted);
+    }
     DELTACPP_ASSIGN_OR_RAISE(current_, ReadParquetFile(*snapshot_->store(), current_path_,
                                                        file.size, read_options_));
     partition_scalars_.assign(schema_->num_fields(), nullptr);
@@ -110,6 +120,38 @@ class SnapshotReader : public arrow::RecordBatchReader {
       partition_scalars_[i] = *std::move(scalar);
     }
     return Status::OK();
+  }
+
+  // Removes the rows the file's deletion vector marks, counting rows from the start of
+  // the file (batches come in file order).
+  Result<std::shared_ptr<arrow::RecordBatch>> DropDeletedRows(
+      std::shared_ptr<arrow::RecordBatch> batch) {
+    const int64_t first = file_row_;
+    const int64_t rows = batch->num_rows();
+    file_row_ += rows;
+    auto begin = std::lower_bound(deleted_rows_.begin() + deleted_cursor_,
+                                  deleted_rows_.end(), static_cast<uint64_t>(first));
+    auto end =
+        std::lower_bound(begin, deleted_rows_.end(), static_cast<uint64_t>(first + rows));
+    deleted_cursor_ = end - deleted_rows_.begin();
+    if (begin == end) return batch;
+    const int64_t kept = rows - (end - begin);
+    if (batch->num_columns() == 0) {
+      return arrow::RecordBatch::Make(batch->schema(), kept, arrow::ArrayVector{});
+    }
+    arrow::BooleanBuilder mask;
+    DELTACPP_RETURN_NOT_OK(mask.Reserve(rows));
+    auto next_deleted = begin;
+    for (int64_t row = 0; row < rows; ++row) {
+      const bool deleted =
+          next_deleted != end && *next_deleted == static_cast<uint64_t>(first + row);
+      if (deleted) ++next_deleted;
+      mask.UnsafeAppend(!deleted);
+    }
+    DELTACPP_ASSIGN_OR_RAISE(auto mask_array, mask.Finish());
+    DELTACPP_ASSIGN_OR_RAISE(auto filtered,
+                             arrow::compute::Filter(arrow::Datum(batch), mask_array));
+    return filtered.record_batch();
   }
 
   Result<std::shared_ptr<arrow::RecordBatch>> Shape(const arrow::RecordBatch& batch) {
@@ -156,6 +198,9 @@ class SnapshotReader : public arrow::RecordBatchReader {
   size_t next_file_ = 0;
   std::shared_ptr<arrow::RecordBatchReader> current_;
   std::string current_path_;
+  int64_t file_row_ = 0;
+  std::vector<uint64_t> deleted_rows_;  // sorted
+  size_t deleted_cursor_ = 0;
   std::vector<std::shared_ptr<arrow::Scalar>> partition_scalars_;
 };
 

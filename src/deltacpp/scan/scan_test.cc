@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 #include <parquet/arrow/writer.h>
 
+#include "deltacpp/kernel/deletion_vectors/roaring_bitmap_array.h"
+#include "deltacpp/kernel/deletion_vectors/z85.h"
 #include "deltacpp/kernel/table.h"
 #include "deltacpp/testing/gtest_util.h"
 #include "deltacpp/testing/temp_dir.h"
@@ -155,6 +157,34 @@ TEST_F(PartitionedScanTest, BadSelectionsAreInvalidArgument) {
                       ScanBuilder(snapshot_).Select({"p", "p"}).Build());
   ASSERT_RAISES_DELTA(kInvalidArgument, ScanBuilder(snapshot_).Limit(-1).Build());
   ASSERT_RAISES_DELTA(kInvalidArgument, ScanBuilder(snapshot_).BatchSize(0).Build());
+}
+
+TEST_F(PartitionedScanTest, DeletionVectorsDropRows) {
+  // Version 1 deletes row 1 (value 2) of f1 with an inline deletion vector, the way a
+  // DELETE with deletion vectors commits it: remove the file, add it back with the DV.
+  const std::string bitmap = EncodeRoaringBitmapArray({1});
+  const std::string dv = R"("deletionVector":{"storageType":"i","pathOrInlineDv":")" +
+                         Z85Encode(bitmap) + R"(","sizeInBytes":)" +
+                         std::to_string(bitmap.size()) + R"(,"cardinality":1})";
+  std::string add = AddLine("p=1/q=a%2520b/f1.parquet", R"({"p":"1","q":"a b"})");
+  add.insert(add.size() - 2, "," + dv);
+  ASSERT_OK(testing::WriteCommit(
+      dir_->path(), 1,
+      {R"({"remove":{"path":"p=1/q=a%2520b/f1.parquet","deletionTimestamp":2,"dataChange":true}})",
+       add}));
+  ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir_->path().string()));
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
+  for (int64_t batch_size : {1, 2, 1024}) {
+    ASSERT_OK_AND_ASSIGN(auto scan, ScanBuilder(snapshot).BatchSize(batch_size).Build());
+    ASSERT_OK_AND_ASSIGN(auto rows, scan->ToTable());
+    EXPECT_EQ(SortedInt64s(*rows, "value"), (std::vector<int64_t>{1, 3, 10}))
+        << "batch size " << batch_size;
+    ASSERT_OK_AND_ASSIGN(
+        auto partitions_only,
+        ScanBuilder(snapshot).Select({"p"}).BatchSize(batch_size).Build());
+    ASSERT_OK_AND_ASSIGN(auto counted, partitions_only->ToTable());
+    EXPECT_EQ(counted->num_rows(), 3);
+  }
 }
 
 TEST_F(PartitionedScanTest, MissingDataFileIsFileNotFound) {

@@ -16,6 +16,7 @@ constexpr std::array kSupportedReaderFeatures = {
     table_features::kVacuumProtocolCheck,  // no reader-side rule
     table_features::kV2Checkpoint,         // V2 checkpoints and sidecars (kernel/log/)
     table_features::kColumnMapping,        // physical names and field ids (scan/)
+    table_features::kDeletionVectors,      // deleted rows skipped by scan/
 };
 
 }  // namespace

@@ -1,0 +1,113 @@
+#include "deltacpp/kernel/deletion_vectors/dv_reader.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <arrow/util/uri.h>
+
+#include "deltacpp/kernel/deletion_vectors/roaring_bitmap_array.h"
+#include "deltacpp/kernel/deletion_vectors/z85.h"
+
+namespace deltacpp {
+
+namespace {
+
+constexpr size_t kUuidZ85Length = 20;
+constexpr std::string_view kDvFilePrefix = "deletion_vector_";
+constexpr std::string_view kDvFileSuffix = ".bin";
+
+uint32_t ReadBigEndian32(const char* data) {
+  uint32_t value = 0;
+  for (size_t i = 0; i < 4; ++i)
+    value = (value << 8) | static_cast<unsigned char>(data[i]);
+  return value;
+}
+
+std::string FormatUuid(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) text.push_back('-');
+    const auto byte = static_cast<unsigned char>(bytes[i]);
+    text.push_back(kHex[byte >> 4]);
+    text.push_back(kHex[byte & 0xF]);
+  }
+  return text;
+}
+
+Status Corrupt(const DeletionVectorDescriptor& dv, std::string_view problem) {
+  return DeltaError(DeltaErrorCode::kCorruptLog, "deletion vector ", dv.storage_type, ":",
+                    dv.path_or_inline_dv, " ", problem);
+}
+
+}  // namespace
+
+Result<std::string> DeletionVectorPath(const DeletionVectorDescriptor& dv) {
+  if (dv.storage_type == "p") return dv.path_or_inline_dv;
+  if (dv.storage_type != "u") {
+    return DeltaError(DeltaErrorCode::kInvalidArgument,
+                      "deletion vector of storage type '", dv.storage_type,
+                      "' has no file");
+  }
+  const std::string& id = dv.path_or_inline_dv;
+  if (id.size() < kUuidZ85Length) return Corrupt(dv, "has an id shorter than a UUID");
+  const std::string_view prefix(id.data(), id.size() - kUuidZ85Length);
+  auto uuid = Z85Decode(std::string_view(id).substr(id.size() - kUuidZ85Length));
+  if (!uuid.ok()) return Corrupt(dv, uuid.status().message());
+  std::string path(prefix);
+  if (!path.empty()) path += '/';
+  path += kDvFilePrefix;
+  path += FormatUuid(*uuid);
+  path += kDvFileSuffix;
+  return path;
+}
+
+Result<std::vector<uint64_t>> ReadDeletionVector(const ObjectStore& store,
+                                                 const DeletionVectorDescriptor& dv) {
+  std::string serialized;
+  if (dv.storage_type == "i") {
+    auto decoded = Z85Decode(dv.path_or_inline_dv);
+    if (!decoded.ok()) return Corrupt(dv, decoded.status().message());
+    if (decoded->size() < static_cast<size_t>(dv.size_in_bytes)) {
+      return Corrupt(dv, "is shorter than its sizeInBytes");
+    }
+    serialized = decoded->substr(0, dv.size_in_bytes);
+  } else {
+    DELTACPP_ASSIGN_OR_RAISE(auto path, DeletionVectorPath(dv));
+    std::shared_ptr<ObjectStore> absolute_store;
+    const ObjectStore* file_store = &store;
+    if (dv.storage_type == "p") {
+      // An absolute URI: open its folder as a store of its own.
+      const auto slash = path.rfind('/');
+      if (slash == std::string::npos) return Corrupt(dv, "is not an absolute path");
+      DELTACPP_ASSIGN_OR_RAISE(absolute_store, ObjectStore::Make(path.substr(0, slash)));
+      file_store = absolute_store.get();
+      path = arrow::util::UriUnescape(path.substr(slash + 1));
+    }
+    // On disk: [version byte at 0] ... at offset: size (4 bytes, big-endian), the
+    // bitmap, its CRC-32 (4 bytes).
+    const int64_t offset = dv.offset.value_or(1);
+    DELTACPP_ASSIGN_OR_RAISE(auto file, file_store->OpenForRead(path));
+    auto block = file->ReadAt(offset, 4 + static_cast<int64_t>(dv.size_in_bytes));
+    if (!block.ok() || (*block)->size() != 4 + dv.size_in_bytes) {
+      return Corrupt(dv, "file " + file_store->FullPath(path) +
+                             " is shorter than the descriptor says");
+    }
+    const char* data = (*block)->data_as<char>();
+    if (ReadBigEndian32(data) != static_cast<uint32_t>(dv.size_in_bytes)) {
+      return Corrupt(dv, "file " + file_store->FullPath(path) +
+                             " stores a size other than the descriptor's");
+    }
+    serialized.assign(data + 4, dv.size_in_bytes);
+  }
+  auto rows = DecodeRoaringBitmapArray(serialized);
+  if (!rows.ok()) return Corrupt(dv, rows.status().message());
+  if (static_cast<int64_t>(rows->size()) != dv.cardinality) {
+    return Corrupt(dv, "holds " + std::to_string(rows->size()) +
+                           " rows, not its cardinality " +
+                           std::to_string(dv.cardinality));
+  }
+  return rows;
+}
+
+}  // namespace deltacpp
