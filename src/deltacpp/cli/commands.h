@@ -13,11 +13,18 @@ namespace deltacpp::cli {
 
 using CommandRunner = std::function<Status()>;
 
-/// `deltacpp describe PATH [--version N]`: version, protocol, metadata, schema, files.
+/// `deltacpp describe TABLE [--version N | --timestamp T]`: version, protocol, metadata,
+/// schema, file count.
 CommandRunner AddDescribeCommand(CLI::App& app);
 
-/// `deltacpp scan PATH [--version N] [--columns a,b] [--limit N]
+/// `deltacpp scan TABLE [--version N | --timestamp T] [--columns a,b] [--limit N]
 ///                [--format table|csv|parquet] [--output FILE]`.
 CommandRunner AddScanCommand(CLI::App& app);
+
+/// `deltacpp history TABLE [--limit N]`: commits newest first.
+CommandRunner AddHistoryCommand(CLI::App& app);
+
+/// `deltacpp files TABLE [--version N | --timestamp T]`: the live data files.
+CommandRunner AddFilesCommand(CLI::App& app);
 
 }  // namespace deltacpp::cli

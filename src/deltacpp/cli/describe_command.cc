@@ -1,4 +1,3 @@
-#include <ctime>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -7,26 +6,12 @@
 #include <arrow/type.h>
 
 #include "deltacpp/cli/commands.h"
+#include "deltacpp/cli/snapshot_options.h"
 #include "deltacpp/kernel/schema/schema_json.h"
-#include "deltacpp/kernel/table.h"
 
 namespace deltacpp::cli {
 
 namespace {
-
-struct DescribeOptions {
-  std::string table_uri;
-  std::optional<int64_t> version;
-};
-
-std::string FormatMillis(int64_t millis) {
-  std::time_t seconds = static_cast<std::time_t>(millis / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S UTC", &utc);
-  return text;
-}
 
 std::string JoinOr(const std::vector<std::string>& items, const char* empty) {
   if (items.empty()) return empty;
@@ -46,9 +31,8 @@ void PrintFields(const arrow::FieldVector& fields, const std::string& indent,
   }
 }
 
-Status RunDescribe(const DescribeOptions& options) {
-  DELTACPP_ASSIGN_OR_RAISE(auto table, Table::Open(options.table_uri));
-  DELTACPP_ASSIGN_OR_RAISE(auto snapshot, table.LoadSnapshot(options.version));
+Status RunDescribe(const SnapshotOptions& options) {
+  DELTACPP_ASSIGN_OR_RAISE(auto snapshot, OpenSnapshot(options));
   const auto& protocol = snapshot->protocol();
   const auto& metadata = snapshot->metadata();
   int64_t total_bytes = 0;
@@ -57,7 +41,7 @@ Status RunDescribe(const DescribeOptions& options) {
   auto& out = std::cout;
   out << "Table:       " << snapshot->table_uri() << '\n';
   out << "Version:     " << snapshot->version() << " (committed "
-      << FormatMillis(snapshot->commit_timestamp_ms()) << ")\n";
+      << FormatTimestampMillis(snapshot->commit_timestamp_ms()) << ")\n";
   out << "Protocol:    reader " << protocol.min_reader_version << ", writer "
       << protocol.min_writer_version << '\n';
   if (protocol.reader_features) {
@@ -70,7 +54,7 @@ Status RunDescribe(const DescribeOptions& options) {
   if (metadata.name) out << "Name:        " << *metadata.name << '\n';
   if (metadata.description) out << "Description: " << *metadata.description << '\n';
   if (metadata.created_time) {
-    out << "Created:     " << FormatMillis(*metadata.created_time) << '\n';
+    out << "Created:     " << FormatTimestampMillis(*metadata.created_time) << '\n';
   }
   out << "Partitions:  " << JoinOr(metadata.partition_columns, "(none)") << '\n';
   out << "Properties:  " << (metadata.configuration.empty() ? "(none)" : "") << '\n';
@@ -87,11 +71,10 @@ Status RunDescribe(const DescribeOptions& options) {
 }  // namespace
 
 CommandRunner AddDescribeCommand(CLI::App& app) {
-  auto options = std::make_shared<DescribeOptions>();
+  auto options = std::make_shared<SnapshotOptions>();
   auto* command = app.add_subcommand(
       "describe", "Show a table's version, protocol, metadata, schema and file count");
-  command->add_option("table", options->table_uri, "Table path or URI")->required();
-  command->add_option("--version,-v", options->version, "Describe this version");
+  AddSnapshotOptions(command, options.get());
   return [options] { return RunDescribe(*options); };
 }
 

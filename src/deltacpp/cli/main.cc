@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   std::vector<std::pair<std::string, deltacpp::cli::CommandRunner>> commands = {
       {"describe", deltacpp::cli::AddDescribeCommand(app)},
       {"scan", deltacpp::cli::AddScanCommand(app)},
+      {"history", deltacpp::cli::AddHistoryCommand(app)},
+      {"files", deltacpp::cli::AddFilesCommand(app)},
   };
   CLI11_PARSE(app, argc, argv);
 

@@ -10,8 +10,8 @@
 #include <parquet/arrow/writer.h>
 
 #include "deltacpp/cli/commands.h"
+#include "deltacpp/cli/snapshot_options.h"
 #include "deltacpp/cli/table_printer.h"
-#include "deltacpp/kernel/table.h"
 #include "deltacpp/scan/scan.h"
 
 namespace deltacpp::cli {
@@ -21,8 +21,7 @@ namespace {
 constexpr int64_t kDefaultTableRows = 20;
 
 struct ScanOptions {
-  std::string table_uri;
-  std::optional<int64_t> version;
+  SnapshotOptions snapshot;
   std::vector<std::string> columns;
   std::optional<int64_t> limit;
   std::string format = "table";
@@ -52,8 +51,7 @@ Status WriteParquet(const std::shared_ptr<arrow::RecordBatchReader>& reader,
 }
 
 Status RunScan(const ScanOptions& options) {
-  DELTACPP_ASSIGN_OR_RAISE(auto table, Table::Open(options.table_uri));
-  DELTACPP_ASSIGN_OR_RAISE(auto snapshot, table.LoadSnapshot(options.version));
+  DELTACPP_ASSIGN_OR_RAISE(auto snapshot, OpenSnapshot(options.snapshot));
   ScanBuilder builder(snapshot);
   if (!options.columns.empty()) builder.Select(options.columns);
   // A terminal table shows a screenful unless asked; machine formats get every row.
@@ -82,8 +80,7 @@ Status RunScan(const ScanOptions& options) {
 CommandRunner AddScanCommand(CLI::App& app) {
   auto options = std::make_shared<ScanOptions>();
   auto* command = app.add_subcommand("scan", "Print a table's rows");
-  command->add_option("table", options->table_uri, "Table path or URI")->required();
-  command->add_option("--version,-v", options->version, "Read this version");
+  AddSnapshotOptions(command, &options->snapshot);
   command
       ->add_option("--columns,-c", options->columns, "Columns to read, comma-separated")
       ->delimiter(',');

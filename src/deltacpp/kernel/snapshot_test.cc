@@ -40,6 +40,15 @@ TEST(SnapshotTest, SimpleTableAtEveryVersion) {
   EXPECT_EQ(loaded_two->version(), 2);
 }
 
+TEST(SnapshotTest, SnapshotAtTimestampUsesInCommitTimestamps) {
+  ASSERT_OK_AND_ASSIGN(auto table,
+                       Table::Open(TestdataPath("delta-rs/cdc_ict_table").string()));
+  ASSERT_OK_AND_ASSIGN(auto third, table.SnapshotAtTimestamp(1783874212175));
+  EXPECT_EQ(third->version(), 2);
+  ASSERT_OK_AND_ASSIGN(auto latest, table.SnapshotAtTimestamp(1783874213881 + 1000));
+  EXPECT_EQ(latest->version(), 3);
+}
+
 TEST(SnapshotTest, LatestProtocolAndSchemaAreUsed) {
   ASSERT_OK_AND_ASSIGN(
       auto table,

@@ -19,10 +19,7 @@ class DELTACPP_EXPORT Table {
  public:
   /// Resolves `uri` (see ObjectStore::Make). Does not read the log: a missing table is
   /// reported by the first snapshot taken.
-  static Result<Table> Open(std::string_view uri) {
-    DELTACPP_ASSIGN_OR_RAISE(auto store, ObjectStore::Make(uri));
-    return Table(std::move(store));
-  }
+  static Result<Table> Open(std::string_view uri);
 
   /// The newest version. Errors: those of SnapshotBuilder::Build.
   Result<std::shared_ptr<const Snapshot>> LatestSnapshot() const {
@@ -33,6 +30,11 @@ class DELTACPP_EXPORT Table {
   Result<std::shared_ptr<const Snapshot>> SnapshotAt(int64_t version) const {
     return SnapshotBuilder(store_).AtVersion(version).Build();
   }
+
+  /// The newest version committed at or before `timestamp_ms` (milliseconds since the
+  /// epoch; see ListVersionTimestamps for what a version's timestamp is). Errors: those
+  /// of VersionAtTimestamp and SnapshotBuilder::Build.
+  Result<std::shared_ptr<const Snapshot>> SnapshotAtTimestamp(int64_t timestamp_ms) const;
 
   /// Version `version` when given, else the newest.
   Result<std::shared_ptr<const Snapshot>> LoadSnapshot(

@@ -1,0 +1,65 @@
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <arrow/array/builder_binary.h>
+#include <arrow/array/builder_primitive.h>
+#include <arrow/util/uri.h>
+
+#include "deltacpp/cli/commands.h"
+#include "deltacpp/cli/snapshot_options.h"
+#include "deltacpp/cli/table_printer.h"
+
+namespace deltacpp::cli {
+
+namespace {
+
+std::string JoinPartitionValues(const PartitionValues& values) {
+  std::string text;
+  for (const auto& [key, value] : values) {
+    if (!text.empty()) text += ", ";
+    text += key + "=" + (value ? *value : std::string("null"));
+  }
+  return text;
+}
+
+Status RunFiles(const SnapshotOptions& options) {
+  DELTACPP_ASSIGN_OR_RAISE(auto snapshot, OpenSnapshot(options));
+  arrow::StringBuilder paths, partitions, modified;
+  arrow::Int64Builder sizes, deleted_rows;
+  for (const auto& file : snapshot->files()) {
+    DELTACPP_RETURN_NOT_OK(paths.Append(arrow::util::UriUnescape(file.path)));
+    DELTACPP_RETURN_NOT_OK(sizes.Append(file.size));
+    DELTACPP_RETURN_NOT_OK(partitions.Append(JoinPartitionValues(file.partition_values)));
+    DELTACPP_RETURN_NOT_OK(
+        modified.Append(FormatTimestampMillis(file.modification_time)));
+    DELTACPP_RETURN_NOT_OK(file.deletion_vector
+                               ? deleted_rows.Append(file.deletion_vector->cardinality)
+                               : deleted_rows.Append(0));
+  }
+  arrow::ArrayVector columns(5);
+  DELTACPP_RETURN_NOT_OK(paths.Finish(&columns[0]));
+  DELTACPP_RETURN_NOT_OK(sizes.Finish(&columns[1]));
+  DELTACPP_RETURN_NOT_OK(partitions.Finish(&columns[2]));
+  DELTACPP_RETURN_NOT_OK(modified.Finish(&columns[3]));
+  DELTACPP_RETURN_NOT_OK(deleted_rows.Finish(&columns[4]));
+  auto schema = arrow::schema(
+      {arrow::field("path", arrow::utf8()), arrow::field("size", arrow::int64()),
+       arrow::field("partition", arrow::utf8()), arrow::field("modified", arrow::utf8()),
+       arrow::field("deleted_rows", arrow::int64())});
+  auto batch = arrow::RecordBatch::Make(
+      schema, static_cast<int64_t>(snapshot->files().size()), columns);
+  DELTACPP_ASSIGN_OR_RAISE(auto reader, arrow::RecordBatchReader::Make({batch}, schema));
+  return PrintTable(*reader, std::cout);
+}
+
+}  // namespace
+
+CommandRunner AddFilesCommand(CLI::App& app) {
+  auto options = std::make_shared<SnapshotOptions>();
+  auto* command = app.add_subcommand("files", "List the live data files of a version");
+  AddSnapshotOptions(command, options.get());
+  return [options] { return RunFiles(*options); };
+}
+
+}  // namespace deltacpp::cli

@@ -1,0 +1,23 @@
+#include "deltacpp/kernel/table.h"
+
+#include "deltacpp/kernel/history.h"
+
+namespace deltacpp {
+
+Result<Table> Table::Open(std::string_view uri) {
+  DELTACPP_ASSIGN_OR_RAISE(auto store, ObjectStore::Make(uri));
+  return Table(std::move(store));
+}
+
+Result<std::shared_ptr<const Snapshot>> Table::SnapshotAtTimestamp(
+    int64_t timestamp_ms) const {
+  // In-commit timestamps are decided by the newest metadata.
+  DELTACPP_ASSIGN_OR_RAISE(auto latest, LatestSnapshot());
+  DELTACPP_ASSIGN_OR_RAISE(auto timestamps,
+                           ListVersionTimestamps(*store_, latest->metadata()));
+  DELTACPP_ASSIGN_OR_RAISE(int64_t version, VersionAtTimestamp(timestamps, timestamp_ms));
+  if (version == latest->version()) return latest;
+  return SnapshotAt(version);
+}
+
+}  // namespace deltacpp
