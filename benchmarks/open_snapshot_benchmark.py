@@ -83,7 +83,12 @@ def build_table(path: pathlib.Path, commits: int, files_per_commit: int, tail: i
 
 
 def run_measured(args):
-    """Runs a command; returns (wall seconds, peak RSS MiB, stdout)."""
+    """Runs a command; returns (wall seconds, peak RSS MiB, stdout).
+
+    The peak RSS is the child's own only while this process stays small: a child forked
+    from a large parent starts with the parent's high-water mark. So the table is built
+    in a separate process, and this one never imports deltalake.
+    """
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -104,11 +109,17 @@ def main():
     parser.add_argument("--dir", default="/tmp/deltacpp-bench")
     parser.add_argument("--deltacpp",
                         default=str(REPO / "build/release/src/deltacpp/cli/deltacpp"))
+    parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     table = pathlib.Path(args.dir) / f"open-{args.commits}x{args.files_per_commit}"
+    if args.build_only:
+        build_table(table, args.commits, args.files_per_commit, args.tail)
+        return
     t0 = time.perf_counter()
-    build_table(table, args.commits, args.files_per_commit, args.tail)
+    subprocess.run([PYTHON, __file__, "--build-only", "--commits", str(args.commits),
+                    "--files-per-commit", str(args.files_per_commit), "--tail", str(args.tail),
+                    "--dir", args.dir], check=True)
     live = args.commits * args.files_per_commit - (args.commits - 1)
     print(f"table: {table} ({args.commits} commits, checkpoint at version "
           f"{max(args.commits - args.tail - 1, 0)}, {live} live files; ready in "
