@@ -295,11 +295,12 @@ Result<CheckpointMetadata> ReadCheckpointMetadata(const StructColumn& c, int64_t
 
 }  // namespace
 
-Result<std::vector<Action>> ReadParquetCheckpoint(const ObjectStore& store,
-                                                  const std::string& relative_path,
-                                                  int64_t size) {
+Status VisitParquetCheckpoint(const ObjectStore& store, const std::string& relative_path,
+                              int64_t size, const ActionVisitor& visit) {
   const std::string file = store.FullPath(relative_path);
   ParquetReadOptions options;
+  // Small batches: checkpoint rows become structs at once, so a batch is transient.
+  options.batch_size = 8192;
   options.columns = {
       std::string(names::kAdd),      std::string(names::kRemove),
       std::string(names::kMetadata), std::string(names::kProtocol),
@@ -335,52 +336,53 @@ Result<std::vector<Action>> ReadParquetCheckpoint(const ObjectStore& store,
     for (int64_t row = 0; row < batch->num_rows(); ++row) {
       if (add.Has(row)) {
         DELTACPP_ASSIGN_OR_RAISE(auto action, ReadAdd(add, row));
-        actions.emplace_back(std::move(action));
+        visit(std::move(action));
       } else if (remove.Has(row)) {
         DELTACPP_ASSIGN_OR_RAISE(auto action, ReadRemove(remove, row));
-        actions.emplace_back(std::move(action));
+        visit(std::move(action));
       } else if (metadata.Has(row)) {
         DELTACPP_ASSIGN_OR_RAISE(auto action, ReadMetadata(metadata, row));
-        actions.emplace_back(std::move(action));
+        visit(std::move(action));
       } else if (protocol.Has(row)) {
         DELTACPP_ASSIGN_OR_RAISE(auto action, ReadProtocol(protocol, row));
-        actions.emplace_back(std::move(action));
+        visit(std::move(action));
       } else if (txn.Has(row)) {
         DELTACPP_ASSIGN_OR_RAISE(auto action, ReadTxn(txn, row));
-        actions.emplace_back(std::move(action));
+        visit(std::move(action));
       } else if (domain.Has(row)) {
         DELTACPP_ASSIGN_OR_RAISE(auto action, ReadDomainMetadata(domain, row));
-        actions.emplace_back(std::move(action));
+        visit(std::move(action));
       } else if (sidecar.Has(row)) {
         DELTACPP_ASSIGN_OR_RAISE(auto action, ReadSidecar(sidecar, row));
-        actions.emplace_back(std::move(action));
+        visit(std::move(action));
       } else if (checkpoint_metadata.Has(row)) {
         DELTACPP_ASSIGN_OR_RAISE(auto action,
                                  ReadCheckpointMetadata(checkpoint_metadata, row));
-        actions.emplace_back(std::move(action));
+        visit(std::move(action));
       }
     }
   }
-  return actions;
+  return Status::OK();
 }
 
-Result<std::vector<Action>> ReadCheckpointFile(const ObjectStore& store,
-                                               const std::string& relative_path,
-                                               int64_t size) {
-  std::vector<Action> actions;
+Status VisitCheckpointFile(const ObjectStore& store, const std::string& relative_path,
+                           int64_t size, const ActionVisitor& visit) {
+  // A V2 checkpoint keeps its file actions in sidecars, read after the top level.
+  std::vector<Sidecar> sidecars;
+  auto visit_top_level = [&](Action&& action) {
+    if (const auto* sidecar = std::get_if<Sidecar>(&action)) sidecars.push_back(*sidecar);
+    visit(std::move(action));
+  };
   if (relative_path.ends_with(".json")) {
     DELTACPP_ASSIGN_OR_RAISE(auto contents, store.ReadAll(relative_path));
     DELTACPP_ASSIGN_OR_RAISE(
-        actions,
+        auto actions,
         ParseCommitJson(std::string_view(contents->data_as<char>(), contents->size()),
                         store.FullPath(relative_path)));
+    for (auto& action : actions) visit_top_level(std::move(action));
   } else {
-    DELTACPP_ASSIGN_OR_RAISE(actions, ReadParquetCheckpoint(store, relative_path, size));
-  }
-  // A V2 checkpoint keeps its file actions in sidecars; read them after the top level.
-  std::vector<Sidecar> sidecars;
-  for (const auto& action : actions) {
-    if (const auto* sidecar = std::get_if<Sidecar>(&action)) sidecars.push_back(*sidecar);
+    DELTACPP_RETURN_NOT_OK(
+        VisitParquetCheckpoint(store, relative_path, size, visit_top_level));
   }
   for (const auto& sidecar : sidecars) {
     if (sidecar.path.find("://") != std::string::npos) {
@@ -390,10 +392,29 @@ Result<std::vector<Action>> ReadCheckpointFile(const ObjectStore& store,
     }
     const std::string path =
         std::string(kSidecarDir) + "/" + arrow::util::UriUnescape(sidecar.path);
-    DELTACPP_ASSIGN_OR_RAISE(auto file_actions,
-                             ReadParquetCheckpoint(store, path, sidecar.size_in_bytes));
-    for (auto& action : file_actions) actions.push_back(std::move(action));
+    DELTACPP_RETURN_NOT_OK(
+        VisitParquetCheckpoint(store, path, sidecar.size_in_bytes, visit));
   }
+  return Status::OK();
+}
+
+Result<std::vector<Action>> ReadParquetCheckpoint(const ObjectStore& store,
+                                                  const std::string& relative_path,
+                                                  int64_t size) {
+  std::vector<Action> actions;
+  DELTACPP_RETURN_NOT_OK(VisitParquetCheckpoint(
+      store, relative_path, size,
+      [&](Action&& action) { actions.push_back(std::move(action)); }));
+  return actions;
+}
+
+Result<std::vector<Action>> ReadCheckpointFile(const ObjectStore& store,
+                                               const std::string& relative_path,
+                                               int64_t size) {
+  std::vector<Action> actions;
+  DELTACPP_RETURN_NOT_OK(VisitCheckpointFile(
+      store, relative_path, size,
+      [&](Action&& action) { actions.push_back(std::move(action)); }));
   return actions;
 }
 

@@ -4,6 +4,7 @@
 // checkpoints, V2 checkpoints in Parquet or JSON, and the sidecar files V2 checkpoints
 // point to. All come back as the same Action values JSON commits give.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,23 @@ namespace deltacpp {
 
 /// Where the sidecar files of V2 checkpoints live, from the table root.
 inline constexpr std::string_view kSidecarDir = "_delta_log/_sidecars";
+
+/// Receives the actions of a checkpoint one at a time, so that a large checkpoint is
+/// never held whole in memory.
+using ActionVisitor = std::function<void(Action&&)>;
+
+/// Hands every action of one Parquet checkpoint file (a whole checkpoint, one part, or a
+/// sidecar) at `relative_path` to `visit`, in file order. Errors as
+/// ReadParquetCheckpoint.
+DELTACPP_EXPORT Status VisitParquetCheckpoint(const ObjectStore& store,
+                                              const std::string& relative_path,
+                                              int64_t size, const ActionVisitor& visit);
+
+/// Hands every action of a checkpoint file of either format to `visit`, then those of the
+/// sidecars a V2 checkpoint names. Errors as ReadCheckpointFile.
+DELTACPP_EXPORT Status VisitCheckpointFile(const ObjectStore& store,
+                                           const std::string& relative_path, int64_t size,
+                                           const ActionVisitor& visit);
 
 /// The actions of one Parquet checkpoint file (a whole checkpoint, one part, or a
 /// sidecar) at `relative_path`. Reads only the action columns replay needs (add, remove,

@@ -30,38 +30,37 @@ Result<TableState> ReplayLog(const ObjectStore& store, const LogSegment& segment
   std::unordered_set<std::string> seen_files;
   std::unordered_set<std::string> seen_domains;
 
-  auto apply = [&](std::vector<Action>& actions, bool newest_commit) {
-    for (auto& action : actions) {
-      std::visit(
-          [&](auto&& value) {
-            using T = std::decay_t<decltype(value)>;
-            if constexpr (std::is_same_v<T, AddFile>) {
-              if (seen_files.insert(FileKey(value.path, value.deletion_vector)).second) {
-                state.files.push_back(std::move(value));
-              }
-            } else if constexpr (std::is_same_v<T, RemoveFile>) {
-              if (seen_files.insert(FileKey(value.path, value.deletion_vector)).second) {
-                state.tombstones.push_back(std::move(value));
-              }
-            } else if constexpr (std::is_same_v<T, Protocol>) {
-              if (!have_protocol) state.protocol = std::move(value);
-              have_protocol = true;
-            } else if constexpr (std::is_same_v<T, Metadata>) {
-              if (!have_metadata) state.metadata = std::move(value);
-              have_metadata = true;
-            } else if constexpr (std::is_same_v<T, SetTransaction>) {
-              state.app_transactions.try_emplace(value.app_id, value);
-            } else if constexpr (std::is_same_v<T, DomainMetadata>) {
-              if (seen_domains.insert(value.domain).second && !value.removed) {
-                state.domains.emplace(value.domain, std::move(value));
-              }
-            } else if constexpr (std::is_same_v<T, CommitInfo>) {
-              if (newest_commit) state.latest_commit_info = std::move(value);
+  // Applies one action, newest first: the first action seen for a key wins.
+  auto apply = [&](Action&& action, bool newest_commit) {
+    std::visit(
+        [&](auto&& value) {
+          using T = std::decay_t<decltype(value)>;
+          if constexpr (std::is_same_v<T, AddFile>) {
+            if (seen_files.insert(FileKey(value.path, value.deletion_vector)).second) {
+              state.files.push_back(std::move(value));
             }
-            // cdc, sidecar and checkpointMetadata do not change the table's state.
-          },
-          action);
-    }
+          } else if constexpr (std::is_same_v<T, RemoveFile>) {
+            if (seen_files.insert(FileKey(value.path, value.deletion_vector)).second) {
+              state.tombstones.push_back(std::move(value));
+            }
+          } else if constexpr (std::is_same_v<T, Protocol>) {
+            if (!have_protocol) state.protocol = std::move(value);
+            have_protocol = true;
+          } else if constexpr (std::is_same_v<T, Metadata>) {
+            if (!have_metadata) state.metadata = std::move(value);
+            have_metadata = true;
+          } else if constexpr (std::is_same_v<T, SetTransaction>) {
+            state.app_transactions.try_emplace(value.app_id, value);
+          } else if constexpr (std::is_same_v<T, DomainMetadata>) {
+            if (seen_domains.insert(value.domain).second && !value.removed) {
+              state.domains.emplace(value.domain, std::move(value));
+            }
+          } else if constexpr (std::is_same_v<T, CommitInfo>) {
+            if (newest_commit) state.latest_commit_info = std::move(value);
+          }
+          // cdc, sidecar and checkpointMetadata do not change the table's state.
+        },
+        action);
   };
 
   for (auto commit = segment.commits.rbegin(); commit != segment.commits.rend();
@@ -72,13 +71,14 @@ Result<TableState> ReplayLog(const ObjectStore& store, const LogSegment& segment
         auto actions,
         ParseCommitJson(std::string_view(contents->data_as<char>(), contents->size()),
                         store.FullPath(path)));
-    apply(actions, commit == segment.commits.rbegin());
+    const bool newest = commit == segment.commits.rbegin();
+    for (auto& action : actions) apply(std::move(action), newest);
   }
   // The checkpoint holds the reconciled state before the commits: it comes last.
   for (const auto& part : segment.checkpoint_parts) {
-    DELTACPP_ASSIGN_OR_RAISE(
-        auto actions, ReadCheckpointFile(store, LogFilePath(part.name.name), part.size));
-    apply(actions, false);
+    DELTACPP_RETURN_NOT_OK(
+        VisitCheckpointFile(store, LogFilePath(part.name.name), part.size,
+                            [&](Action&& action) { apply(std::move(action), false); }));
   }
   if (!have_protocol || !have_metadata) {
     return DeltaError(DeltaErrorCode::kCorruptLog, "corrupt Delta log of table ",
