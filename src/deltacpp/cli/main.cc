@@ -3,6 +3,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <arrow/util/thread_pool.h>
+
 #include <iostream>
 #include <utility>
 #include <vector>
@@ -16,6 +18,10 @@ int main(int argc, char** argv) {
                                              deltacpp::kVersionString + " (Arrow " +
                                              deltacpp::kArrowVersionString + ")");
   app.require_subcommand(1);
+  int threads = 0;
+  app.add_option("--threads", threads,
+                 "Threads for decoding data files (default: one per core)")
+      ->check(CLI::PositiveNumber);
   std::vector<std::pair<std::string, deltacpp::cli::CommandRunner>> commands = {
       {"describe", deltacpp::cli::AddDescribeCommand(app)},
       {"scan", deltacpp::cli::AddScanCommand(app)},
@@ -23,6 +29,12 @@ int main(int argc, char** argv) {
       {"files", deltacpp::cli::AddFilesCommand(app)},
   };
   CLI11_PARSE(app, argc, argv);
+  if (threads > 0) {
+    if (auto status = arrow::SetCpuThreadPoolCapacity(threads); !status.ok()) {
+      std::cerr << "error: " << status.message() << '\n';
+      return 1;
+    }
+  }
 
   for (const auto& [name, run] : commands) {
     if (!app.got_subcommand(name)) continue;

@@ -1,6 +1,7 @@
 #include "deltacpp/scan/scan.h"
 
 #include <algorithm>
+#include <deque>
 #include <set>
 
 #include <arrow/array/builder_primitive.h>
@@ -8,6 +9,7 @@
 #include <arrow/compute/api_vector.h>
 #include <arrow/compute/initialize.h>
 #include <arrow/datum.h>
+#include <arrow/util/thread_pool.h>
 #include <arrow/util/uri.h>
 
 #include "deltacpp/kernel/deletion_vectors/dv_reader.h"
@@ -24,91 +26,49 @@ Status EnsureComputeInitialized() {
   return status;
 }
 
-// Reads the live files of a snapshot one after another and shapes every batch to the
-// scan schema.
-class SnapshotReader : public arrow::RecordBatchReader {
+// What every file of one scan is read with; shared by the reader and its background
+// tasks, which may outlive the reader.
+struct ScanContext {
+  std::shared_ptr<const Snapshot> snapshot;
+  std::shared_ptr<arrow::Schema> schema;
+  ColumnMappingMode mode;
+  // Parallel to schema's fields.
+  std::vector<PhysicalColumn> physical_columns;
+  std::vector<bool> is_partition;
+  ParquetReadOptions read_options;
+};
+
+// One data file, read batch by batch: shaped to the scan schema, deleted rows dropped.
+class DataFileReader {
  public:
-  SnapshotReader(std::shared_ptr<const Snapshot> snapshot,
-                 std::shared_ptr<arrow::Schema> schema, std::optional<int64_t> limit,
-                 int64_t batch_size, ColumnMappingMode mode,
-                 std::vector<PhysicalColumn> physical_columns)
-      : snapshot_(std::move(snapshot)),
-        schema_(std::move(schema)),
-        remaining_(limit),
-        batch_size_(batch_size),
-        mode_(mode),
-        physical_columns_(std::move(physical_columns)) {
-    const auto& partitions = snapshot_->partition_columns();
-    for (int i = 0; i < schema_->num_fields(); ++i) {
-      is_partition_.push_back(std::find(partitions.begin(), partitions.end(),
-                                        schema_->field(i)->name()) != partitions.end());
-      if (is_partition_.back()) continue;
-      read_options_.columns.push_back(physical_columns_[i].name);
-      if (physical_columns_[i].field_id) {
-        read_options_.field_ids.push_back(*physical_columns_[i].field_id);
-      }
-    }
-    read_options_.batch_size = batch_size_;
-  }
-
-  std::shared_ptr<arrow::Schema> schema() const override { return schema_; }
-
-  arrow::Status ReadNext(std::shared_ptr<arrow::RecordBatch>* out) override {
-    *out = nullptr;
-    while (remaining_.value_or(1) > 0) {
-      if (current_ == nullptr) {
-        if (next_file_ >= snapshot_->files().size()) return Status::OK();
-        DELTACPP_RETURN_NOT_OK(OpenFile(snapshot_->files()[next_file_++]));
-      }
-      std::shared_ptr<arrow::RecordBatch> batch;
-      auto read = current_->ReadNext(&batch);
-      if (!read.ok()) {
-        return DeltaError(DeltaErrorCode::kCorruptLog, "cannot read data file ",
-                          snapshot_->store()->FullPath(current_path_), ": ",
-                          read.message());
-      }
-      if (batch == nullptr) {
-        current_ = nullptr;
-        continue;
-      }
-      DELTACPP_ASSIGN_OR_RAISE(batch, DropDeletedRows(std::move(batch)));
-      if (batch->num_rows() == 0) continue;
-      if (remaining_.has_value()) {
-        if (batch->num_rows() > *remaining_) batch = batch->Slice(0, *remaining_);
-        *remaining_ -= batch->num_rows();
-      }
-      return Shape(*batch).Value(out);
-    }
-    return Status::OK();
-  }
-
- private:
-  Status OpenFile(const AddFile& file) {
+  static Result<std::unique_ptr<DataFileReader>> Open(
+      std::shared_ptr<const ScanContext> context, const AddFile& file) {
     if (file.path.find("://") != std::string::npos) {
       return DeltaError(DeltaErrorCode::kUnsupportedFeature, "data file ", file.path,
                         " is an absolute URI, which delta-cpp does not read yet");
     }
+    auto reader = std::unique_ptr<DataFileReader>(new DataFileReader(context));
     // add.path is a relative URI: percent-decoding it once gives the stored name.
-    current_path_ = arrow::util::UriUnescape(file.path);
-    file_row_ = 0;
-    deleted_rows_.clear();
-    deleted_cursor_ = 0;
+    reader->path_ = arrow::util::UriUnescape(file.path);
+    const auto& store = *context->snapshot->store();
     if (file.deletion_vector.has_value()) {
-      auto deleted = ReadDeletionVector(*snapshot_->store(), *file.deletion_vector);
+      auto deleted = ReadDeletionVector(store, *file.deletion_vector);
       if (!deleted.ok()) {
         return deleted.status().WithMessage("data file ", file.path, ": ",
                                             deleted.status().message());
       }
-      deleted_rows_ = *std::move(deleted);
+      reader->deleted_rows_ = *std::move(deleted);
     }
-    DELTACPP_ASSIGN_OR_RAISE(current_, ReadParquetFile(*snapshot_->store(), current_path_,
-                                                       file.size, read_options_));
-    partition_scalars_.assign(schema_->num_fields(), nullptr);
-    for (int i = 0; i < schema_->num_fields(); ++i) {
-      if (!is_partition_[i]) continue;
-      const auto& field = schema_->field(i);
+    DELTACPP_ASSIGN_OR_RAISE(
+        reader->batches_,
+        ReadParquetFile(store, reader->path_, file.size, context->read_options));
+    const auto& schema = *context->schema;
+    reader->partition_scalars_.assign(schema.num_fields(), nullptr);
+    for (int i = 0; i < schema.num_fields(); ++i) {
+      if (!context->is_partition[i]) continue;
+      const auto& field = schema.field(i);
       // With column mapping, partition values are keyed by physical name.
-      auto value = file.partition_values.find(physical_columns_[i].name);
+      auto value = file.partition_values.find(context->physical_columns[i].name);
       std::optional<std::string> serialized;
       if (value != file.partition_values.end()) serialized = value->second;
       auto scalar = ParsePartitionValue(serialized, field->type());
@@ -117,10 +77,31 @@ class SnapshotReader : public arrow::RecordBatchReader {
                                            field->name(), ": ",
                                            scalar.status().message());
       }
-      partition_scalars_[i] = *std::move(scalar);
+      reader->partition_scalars_[i] = *std::move(scalar);
     }
-    return Status::OK();
+    return reader;
   }
+
+  // The next non-empty batch, or nullptr at the end of the file.
+  Result<std::shared_ptr<arrow::RecordBatch>> Next() {
+    while (true) {
+      std::shared_ptr<arrow::RecordBatch> batch;
+      auto read = batches_->ReadNext(&batch);
+      if (!read.ok()) {
+        return DeltaError(DeltaErrorCode::kCorruptLog, "cannot read data file ",
+                          FullPath(), ": ", read.message());
+      }
+      if (batch == nullptr) return batch;
+      DELTACPP_ASSIGN_OR_RAISE(batch, DropDeletedRows(std::move(batch)));
+      if (batch->num_rows() > 0) return Shape(*batch);
+    }
+  }
+
+ private:
+  explicit DataFileReader(std::shared_ptr<const ScanContext> context)
+      : context_(std::move(context)) {}
+
+  std::string FullPath() const { return context_->snapshot->store()->FullPath(path_); }
 
   // Removes the rows the file's deletion vector marks, counting rows from the start of
   // the file (batches come in file order).
@@ -155,53 +136,129 @@ class SnapshotReader : public arrow::RecordBatchReader {
   }
 
   Result<std::shared_ptr<arrow::RecordBatch>> Shape(const arrow::RecordBatch& batch) {
+    const auto& schema = context_->schema;
     const int64_t rows = batch.num_rows();
     arrow::ArrayVector columns;
-    columns.reserve(schema_->num_fields());
-    for (int i = 0; i < schema_->num_fields(); ++i) {
-      const auto& field = schema_->field(i);
-      if (is_partition_[i]) {
+    columns.reserve(schema->num_fields());
+    for (int i = 0; i < schema->num_fields(); ++i) {
+      const auto& field = schema->field(i);
+      if (context_->is_partition[i]) {
         DELTACPP_ASSIGN_OR_RAISE(
             auto column, arrow::MakeArrayFromScalar(*partition_scalars_[i], rows));
         columns.push_back(std::move(column));
         continue;
       }
       DELTACPP_ASSIGN_OR_RAISE(
-          int index, FindPhysicalField(batch.schema()->fields(), *field, mode_));
+          int index, FindPhysicalField(batch.schema()->fields(), *field, context_->mode));
       std::shared_ptr<arrow::Array> column;
       if (index < 0) {
         DELTACPP_ASSIGN_OR_RAISE(column, arrow::MakeArrayOfNull(field->type(), rows));
       } else {
-        auto logical = PhysicalToLogical(batch.column(index), *field, mode_);
+        auto logical = PhysicalToLogical(batch.column(index), *field, context_->mode);
         if (!logical.ok()) {
-          return logical.status().WithMessage("data file ",
-                                              snapshot_->store()->FullPath(current_path_),
-                                              ": ", logical.status().message());
+          return logical.status().WithMessage("data file ", FullPath(), ": ",
+                                              logical.status().message());
         }
         column = *std::move(logical);
       }
       columns.push_back(std::move(column));
     }
-    return arrow::RecordBatch::Make(schema_, rows, std::move(columns));
+    return arrow::RecordBatch::Make(schema, rows, std::move(columns));
   }
 
-  std::shared_ptr<const Snapshot> snapshot_;
-  std::shared_ptr<arrow::Schema> schema_;
-  std::optional<int64_t> remaining_;
-  int64_t batch_size_;
-  ColumnMappingMode mode_;
-  // Parallel to schema_'s fields.
-  std::vector<PhysicalColumn> physical_columns_;
-  std::vector<bool> is_partition_;
-  ParquetReadOptions read_options_;
-
-  size_t next_file_ = 0;
-  std::shared_ptr<arrow::RecordBatchReader> current_;
-  std::string current_path_;
+  std::shared_ptr<const ScanContext> context_;
+  std::string path_;
+  std::shared_ptr<arrow::RecordBatchReader> batches_;
   int64_t file_row_ = 0;
   std::vector<uint64_t> deleted_rows_;  // sorted
   size_t deleted_cursor_ = 0;
   std::vector<std::shared_ptr<arrow::Scalar>> partition_scalars_;
+};
+
+using FileBatches = std::vector<std::shared_ptr<arrow::RecordBatch>>;
+
+Result<FileBatches> ReadWholeFile(std::shared_ptr<const ScanContext> context,
+                                  const AddFile& file) {
+  DELTACPP_ASSIGN_OR_RAISE(auto reader, DataFileReader::Open(std::move(context), file));
+  FileBatches batches;
+  while (true) {
+    DELTACPP_ASSIGN_OR_RAISE(auto batch, reader->Next());
+    if (batch == nullptr) return batches;
+    batches.push_back(std::move(batch));
+  }
+}
+
+// Reads the live files of a snapshot in order, decoding up to `parallelism` of them at
+// once on Arrow's CPU thread pool (each file whole, so memory grows with the files in
+// flight). With parallelism 1 it streams one batch at a time in the calling thread.
+class SnapshotReader : public arrow::RecordBatchReader {
+ public:
+  SnapshotReader(std::shared_ptr<const ScanContext> context, std::optional<int64_t> limit,
+                 int parallelism)
+      : context_(std::move(context)), remaining_(limit), parallelism_(parallelism) {}
+
+  ~SnapshotReader() override {
+    // Tasks own what they use; waiting only keeps the pool's work bounded by the reader.
+    for (auto& pending : in_flight_) pending.Wait();
+  }
+
+  std::shared_ptr<arrow::Schema> schema() const override { return context_->schema; }
+
+  arrow::Status ReadNext(std::shared_ptr<arrow::RecordBatch>* out) override {
+    *out = nullptr;
+    if (remaining_.value_or(1) <= 0) return Status::OK();
+    DELTACPP_ASSIGN_OR_RAISE(auto batch, NextBatch());
+    if (batch != nullptr && remaining_.has_value()) {
+      if (batch->num_rows() > *remaining_) batch = batch->Slice(0, *remaining_);
+      *remaining_ -= batch->num_rows();
+    }
+    *out = std::move(batch);
+    return Status::OK();
+  }
+
+ private:
+  Result<std::shared_ptr<arrow::RecordBatch>> NextBatch() {
+    const auto& files = context_->snapshot->files();
+    if (parallelism_ <= 1) {
+      while (true) {
+        if (current_ == nullptr) {
+          if (next_file_ >= files.size()) return nullptr;
+          DELTACPP_ASSIGN_OR_RAISE(current_,
+                                   DataFileReader::Open(context_, files[next_file_++]));
+        }
+        DELTACPP_ASSIGN_OR_RAISE(auto batch, current_->Next());
+        if (batch != nullptr) return batch;
+        current_ = nullptr;
+      }
+    }
+    while (ready_index_ >= ready_.size()) {
+      while (static_cast<int>(in_flight_.size()) < parallelism_ &&
+             next_file_ < files.size()) {
+        // The snapshot, held by the context, keeps the AddFile alive for the task.
+        const AddFile* file = &files[next_file_++];
+        auto context = context_;
+        DELTACPP_ASSIGN_OR_RAISE(
+            auto future, arrow::internal::GetCpuThreadPool()->Submit(
+                             [context, file] { return ReadWholeFile(context, *file); }));
+        in_flight_.push_back(std::move(future));
+      }
+      if (in_flight_.empty()) return nullptr;
+      auto next = std::move(in_flight_.front());
+      in_flight_.pop_front();
+      DELTACPP_ASSIGN_OR_RAISE(ready_, next.result());
+      ready_index_ = 0;
+    }
+    return ready_[ready_index_++];
+  }
+
+  std::shared_ptr<const ScanContext> context_;
+  std::optional<int64_t> remaining_;
+  int parallelism_;
+  size_t next_file_ = 0;
+  std::unique_ptr<DataFileReader> current_;           // parallelism 1
+  std::deque<arrow::Future<FileBatches>> in_flight_;  // parallelism > 1
+  FileBatches ready_;
+  size_t ready_index_ = 0;
 };
 
 }  // namespace
@@ -246,19 +303,42 @@ Result<std::shared_ptr<Scan>> ScanBuilder::Build() const {
     DELTACPP_ASSIGN_OR_RAISE(auto physical, GetPhysicalColumn(*field, mode));
     physical_columns.push_back(std::move(physical));
   }
+  if (parallelism_ < 1) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument, "scan parallelism ", parallelism_,
+                      " must be at least 1");
+  }
   auto scan = std::shared_ptr<Scan>(new Scan());
   scan->snapshot_ = snapshot_;
   scan->schema_ = std::move(schema);
   scan->limit_ = limit_;
   scan->batch_size_ = batch_size_;
+  scan->parallelism_ = parallelism_;
   scan->mode_ = mode;
   scan->physical_columns_ = std::move(physical_columns);
   return scan;
 }
 
 Result<std::shared_ptr<arrow::RecordBatchReader>> Scan::Execute() const {
-  return std::make_shared<SnapshotReader>(snapshot_, schema_, limit_, batch_size_, mode_,
-                                          physical_columns_);
+  auto context = std::make_shared<ScanContext>();
+  context->snapshot = snapshot_;
+  context->schema = schema_;
+  context->mode = mode_;
+  context->physical_columns = physical_columns_;
+  const auto& partitions = snapshot_->partition_columns();
+  for (int i = 0; i < schema_->num_fields(); ++i) {
+    const bool is_partition = std::find(partitions.begin(), partitions.end(),
+                                        schema_->field(i)->name()) != partitions.end();
+    context->is_partition.push_back(is_partition);
+    if (is_partition) continue;
+    context->read_options.columns.push_back(physical_columns_[i].name);
+    if (physical_columns_[i].field_id) {
+      context->read_options.field_ids.push_back(*physical_columns_[i].field_id);
+    }
+  }
+  context->read_options.batch_size = batch_size_;
+  // A small limit is served by the first file or two: no need to decode ahead.
+  const int parallelism = limit_.has_value() && *limit_ <= batch_size_ ? 1 : parallelism_;
+  return std::make_shared<SnapshotReader>(std::move(context), limit_, parallelism);
 }
 
 Result<std::shared_ptr<arrow::Table>> Scan::ToTable() const {

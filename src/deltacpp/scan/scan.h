@@ -13,6 +13,7 @@
 
 #include <arrow/record_batch.h>
 #include <arrow/table.h>
+#include <arrow/util/thread_pool.h>
 
 #include "deltacpp/common/status.h"
 #include "deltacpp/kernel/schema/column_mapping.h"
@@ -45,6 +46,7 @@ class DELTACPP_EXPORT Scan {
   std::shared_ptr<arrow::Schema> schema_;
   std::optional<int64_t> limit_;
   int64_t batch_size_ = 64 * 1024;
+  int parallelism_ = 1;
   ColumnMappingMode mode_ = ColumnMappingMode::kNone;
   // Where each column of schema_ is stored in data files.
   std::vector<PhysicalColumn> physical_columns_;
@@ -67,6 +69,14 @@ class DELTACPP_EXPORT ScanBuilder {
     return *this;
   }
 
+  /// How many data files are decoded at once (default: Arrow's CPU thread pool
+  /// capacity, arrow::SetCpuThreadPoolCapacity sets it). 1 decodes in the calling thread,
+  /// streaming, with the least memory.
+  ScanBuilder& Parallelism(int files_at_once) {
+    parallelism_ = files_at_once;
+    return *this;
+  }
+
   /// Rows per batch, at most (default 65536).
   ScanBuilder& BatchSize(int64_t rows) {
     batch_size_ = rows;
@@ -74,7 +84,7 @@ class DELTACPP_EXPORT ScanBuilder {
   }
 
   /// Fails with kInvalidArgument for a column not in the table (naming the columns it
-  /// has), a repeated column, a negative limit or a batch size below 1.
+  /// has), a repeated column, a negative limit, or a batch size or parallelism below 1.
   Result<std::shared_ptr<Scan>> Build() const;
 
  private:
@@ -82,6 +92,7 @@ class DELTACPP_EXPORT ScanBuilder {
   std::optional<std::vector<std::string>> columns_;
   std::optional<int64_t> limit_;
   int64_t batch_size_ = 64 * 1024;
+  int parallelism_ = arrow::GetCpuThreadPoolCapacity();
 };
 
 }  // namespace deltacpp

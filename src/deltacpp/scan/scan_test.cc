@@ -51,6 +51,31 @@ TEST(ScanTest, SimpleTableRowsAtEachVersion) {
   EXPECT_EQ(SortedInt64s(*first_rows, "id"), (std::vector<int64_t>{0, 1, 2, 3, 4}));
 }
 
+TEST(ScanTest, ParallelDecodeKeepsFileOrderAndRows) {
+  ASSERT_OK_AND_ASSIGN(
+      auto table, Table::Open(testing::TestdataPath("delta-rs/simple_table").string()));
+  ASSERT_OK_AND_ASSIGN(auto first, table.SnapshotAt(1));  // 22 files
+  ASSERT_OK_AND_ASSIGN(auto serial_scan, ScanBuilder(first).Parallelism(1).Build());
+  ASSERT_OK_AND_ASSIGN(auto serial, serial_scan->ToTable());
+  for (int parallelism : {2, 4, 64}) {
+    ASSERT_OK_AND_ASSIGN(auto scan, ScanBuilder(first).Parallelism(parallelism).Build());
+    ASSERT_OK_AND_ASSIGN(auto parallel, scan->ToTable());
+    EXPECT_TRUE(parallel->Equals(*serial)) << "parallelism " << parallelism;
+    ASSERT_OK_AND_ASSIGN(
+        auto limited,
+        ScanBuilder(first).Parallelism(parallelism).Limit(3).BatchSize(1).Build());
+    ASSERT_OK_AND_ASSIGN(auto few, limited->ToTable());
+    EXPECT_EQ(few->num_rows(), 3);
+  }
+  ASSERT_RAISES_DELTA(kInvalidArgument, ScanBuilder(first).Parallelism(0).Build());
+  // A reader dropped with files still in flight must not crash or leak.
+  ASSERT_OK_AND_ASSIGN(auto scan, ScanBuilder(first).Parallelism(8).BatchSize(1).Build());
+  ASSERT_OK_AND_ASSIGN(auto reader, scan->Execute());
+  std::shared_ptr<arrow::RecordBatch> batch;
+  ASSERT_OK(reader->ReadNext(&batch));
+  reader.reset();
+}
+
 // A partitioned table of the test's own: two data files written here with Parquet C++,
 // and a log that names them with partition values, one of them null, one escaped.
 class PartitionedScanTest : public ::testing::Test {
@@ -175,7 +200,8 @@ TEST_F(PartitionedScanTest, DeletionVectorsDropRows) {
   ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir_->path().string()));
   ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
   for (int64_t batch_size : {1, 2, 1024}) {
-    ASSERT_OK_AND_ASSIGN(auto scan, ScanBuilder(snapshot).BatchSize(batch_size).Build());
+    ASSERT_OK_AND_ASSIGN(
+        auto scan, ScanBuilder(snapshot).BatchSize(batch_size).Parallelism(1).Build());
     ASSERT_OK_AND_ASSIGN(auto rows, scan->ToTable());
     EXPECT_EQ(SortedInt64s(*rows, "value"), (std::vector<int64_t>{1, 3, 10}))
         << "batch size " << batch_size;
