@@ -4,7 +4,7 @@
 #include <charconv>
 
 #include "deltacpp/kernel/actions/action_json.h"
-#include "deltacpp/kernel/log/log_path.h"
+#include "deltacpp/kernel/log/log_segment.h"
 
 namespace deltacpp {
 
@@ -16,19 +16,11 @@ struct CommitFile {
 };
 
 Result<std::vector<CommitFile>> ListCommits(const ObjectStore& store) {
-  auto listing = store.List(kDeltaLogDir);
-  if (!listing.ok()) {
-    if (GetDeltaErrorCode(listing.status()) == DeltaErrorCode::kFileNotFound) {
-      return DeltaError(DeltaErrorCode::kTableNotFound, "no Delta table at ",
-                        store.table_uri(), ": it has no ", kDeltaLogDir, "/ folder");
-    }
-    return listing.status();
-  }
+  DELTACPP_ASSIGN_OR_RAISE(auto listing, ListLogFiles(store));
   std::vector<CommitFile> commits;
-  for (const auto& entry : *listing) {
-    auto parsed = ParseLogFileName(entry.name);
-    if (parsed && parsed->kind == LogFileKind::kCommit) {
-      commits.push_back({parsed->version, entry.modification_time_ms});
+  for (const auto& file : listing) {
+    if (file.name.kind == LogFileKind::kCommit) {
+      commits.push_back({file.name.version, file.modification_time_ms});
     }
   }
   if (commits.empty()) {

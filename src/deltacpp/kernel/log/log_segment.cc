@@ -40,23 +40,10 @@ std::map<int64_t, std::vector<LogFile>> CompleteCheckpoints(
 // Builds the segment from a listing of `_delta_log/` that starts at `list_from`.
 Result<LogSegment> BuildFromListing(const ObjectStore& store,
                                     std::optional<int64_t> version, int64_t list_from) {
-  auto listing = store.List(
-      kDeltaLogDir, list_from > 0 ? CommitFileName(list_from - 1) : std::string());
-  if (!listing.ok()) {
-    if (GetDeltaErrorCode(listing.status()) == DeltaErrorCode::kFileNotFound) {
-      return DeltaError(DeltaErrorCode::kTableNotFound, "no Delta table at ",
-                        store.table_uri(), ": it has no ", kDeltaLogDir, "/ folder");
-    }
-    return listing.status();
-  }
-
+  DELTACPP_ASSIGN_OR_RAISE(auto listing, ListLogFiles(store, list_from));
   std::vector<LogFile> commits;
   std::vector<LogFile> checkpoint_files;
-  for (auto& entry : *listing) {
-    if (entry.is_directory) continue;
-    auto parsed = ParseLogFileName(entry.name);
-    if (!parsed) continue;
-    LogFile file{*std::move(parsed), entry.size, entry.modification_time_ms};
+  for (auto& file : listing) {
     if (file.name.kind == LogFileKind::kCommit) {
       commits.push_back(std::move(file));
     } else if (file.name.IsCheckpoint()) {
@@ -124,6 +111,27 @@ Result<LogSegment> BuildFromListing(const ObjectStore& store,
 }
 
 }  // namespace
+
+Result<std::vector<LogFile>> ListLogFiles(const ObjectStore& store,
+                                          int64_t from_version) {
+  auto listing = store.List(
+      kDeltaLogDir, from_version > 0 ? CommitFileName(from_version - 1) : std::string());
+  if (!listing.ok()) {
+    if (GetDeltaErrorCode(listing.status()) == DeltaErrorCode::kFileNotFound) {
+      return DeltaError(DeltaErrorCode::kTableNotFound, "no Delta table at ",
+                        store.table_uri(), ": it has no ", kDeltaLogDir, "/ folder");
+    }
+    return listing.status();
+  }
+  std::vector<LogFile> files;
+  for (auto& entry : *listing) {
+    if (entry.is_directory) continue;
+    auto parsed = ParseLogFileName(entry.name);
+    if (!parsed) continue;
+    files.push_back(LogFile{*std::move(parsed), entry.size, entry.modification_time_ms});
+  }
+  return files;
+}
 
 Result<LogSegment> LogSegment::Build(const ObjectStore& store,
                                      std::optional<int64_t> version) {

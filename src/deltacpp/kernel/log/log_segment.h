@@ -18,6 +18,12 @@ struct LogFile {
   int64_t modification_time_ms = 0;
 };
 
+/// The files of `_delta_log/` that log_path.h recognises, sorted by name (so by version),
+/// from the first version at or after `from_version`. Fails with kTableNotFound when the
+/// table has no `_delta_log/` folder.
+DELTACPP_EXPORT Result<std::vector<LogFile>> ListLogFiles(const ObjectStore& store,
+                                                          int64_t from_version = 0);
+
 /// The files that reconstruct `version`: the newest complete checkpoint at or below it
 /// (if any), then every JSON commit after that checkpoint up to `version`, ascending and
 /// contiguous.

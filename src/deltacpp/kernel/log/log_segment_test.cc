@@ -60,6 +60,21 @@ TEST_F(LogSegmentTest, IgnoresFilesThatAreNotCommits) {
   EXPECT_EQ(segment.commits.size(), 1u);
 }
 
+TEST_F(LogSegmentTest, ListLogFilesKeepsLogFilesFromAVersion) {
+  for (int v = 0; v < 4; ++v) Commit(v);
+  Touch("00000000000000000002.checkpoint.parquet");
+  Touch("00000000000000000003.json.tmp");
+  Touch("_last_checkpoint");
+  ASSERT_OK_AND_ASSIGN(auto store, ObjectStore::Make(dir_->path().string()));
+  ASSERT_OK_AND_ASSIGN(auto all, ListLogFiles(*store));
+  EXPECT_EQ(all.size(), 5u);
+  ASSERT_OK_AND_ASSIGN(auto from_two, ListLogFiles(*store, 2));
+  ASSERT_EQ(from_two.size(), 3u);
+  EXPECT_EQ(from_two[0].name.name, "00000000000000000002.checkpoint.parquet");
+  EXPECT_EQ(from_two[1].name.version, 2);
+  EXPECT_EQ(from_two[2].name.version, 3);
+}
+
 TEST_F(LogSegmentTest, MissingLogIsTableNotFound) {
   ASSERT_RAISES_DELTA(kTableNotFound, Build());
   Touch("_last_checkpoint");
