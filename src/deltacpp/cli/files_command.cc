@@ -37,20 +37,12 @@ Status RunFiles(const SnapshotOptions& options) {
                                ? deleted_rows.Append(file.deletion_vector->cardinality)
                                : deleted_rows.Append(0));
   }
-  arrow::ArrayVector columns(5);
-  DELTACPP_RETURN_NOT_OK(paths.Finish(&columns[0]));
-  DELTACPP_RETURN_NOT_OK(sizes.Finish(&columns[1]));
-  DELTACPP_RETURN_NOT_OK(partitions.Finish(&columns[2]));
-  DELTACPP_RETURN_NOT_OK(modified.Finish(&columns[3]));
-  DELTACPP_RETURN_NOT_OK(deleted_rows.Finish(&columns[4]));
-  auto schema = arrow::schema(
-      {arrow::field("path", arrow::utf8()), arrow::field("size", arrow::int64()),
-       arrow::field("partition", arrow::utf8()), arrow::field("modified", arrow::utf8()),
-       arrow::field("deleted_rows", arrow::int64())});
-  auto batch = arrow::RecordBatch::Make(
-      schema, static_cast<int64_t>(snapshot->files().size()), columns);
-  DELTACPP_ASSIGN_OR_RAISE(auto reader, arrow::RecordBatchReader::Make({batch}, schema));
-  return PrintTable(*reader, std::cout);
+  return PrintColumns({{"path", &paths},
+                       {"size", &sizes},
+                       {"partition", &partitions},
+                       {"modified", &modified},
+                       {"deleted_rows", &deleted_rows}},
+                      std::cout);
 }
 
 }  // namespace

@@ -48,20 +48,12 @@ Status RunHistory(const HistoryOptions& options) {
     DELTACPP_RETURN_NOT_OK(info && info->engine_info ? engines.Append(*info->engine_info)
                                                      : engines.AppendNull());
   }
-  arrow::ArrayVector columns(5);
-  DELTACPP_RETURN_NOT_OK(versions.Finish(&columns[0]));
-  DELTACPP_RETURN_NOT_OK(timestamps.Finish(&columns[1]));
-  DELTACPP_RETURN_NOT_OK(operations.Finish(&columns[2]));
-  DELTACPP_RETURN_NOT_OK(parameters.Finish(&columns[3]));
-  DELTACPP_RETURN_NOT_OK(engines.Finish(&columns[4]));
-  auto schema = arrow::schema(
-      {arrow::field("version", arrow::int64()), arrow::field("timestamp", arrow::utf8()),
-       arrow::field("operation", arrow::utf8()),
-       arrow::field("parameters", arrow::utf8()), arrow::field("engine", arrow::utf8())});
-  auto batch =
-      arrow::RecordBatch::Make(schema, static_cast<int64_t>(history.size()), columns);
-  DELTACPP_ASSIGN_OR_RAISE(auto reader, arrow::RecordBatchReader::Make({batch}, schema));
-  return PrintTable(*reader, std::cout);
+  return PrintColumns({{"version", &versions},
+                       {"timestamp", &timestamps},
+                       {"operation", &operations},
+                       {"parameters", &parameters},
+                       {"engine", &engines}},
+                      std::cout);
 }
 
 }  // namespace

@@ -59,4 +59,21 @@ Status PrintTable(arrow::RecordBatchReader& reader, std::ostream& out) {
   return Status::OK();
 }
 
+Status PrintColumns(
+    const std::vector<std::pair<std::string, arrow::ArrayBuilder*>>& columns,
+    std::ostream& out) {
+  arrow::FieldVector fields;
+  arrow::ArrayVector arrays;
+  for (const auto& [name, builder] : columns) {
+    DELTACPP_ASSIGN_OR_RAISE(auto array, builder->Finish());
+    fields.push_back(arrow::field(name, array->type()));
+    arrays.push_back(std::move(array));
+  }
+  auto schema = arrow::schema(std::move(fields));
+  const int64_t rows = arrays.empty() ? 0 : arrays.front()->length();
+  auto batch = arrow::RecordBatch::Make(schema, rows, std::move(arrays));
+  DELTACPP_ASSIGN_OR_RAISE(auto reader, arrow::RecordBatchReader::Make({batch}, schema));
+  return PrintTable(*reader, out);
+}
+
 }  // namespace deltacpp::cli

@@ -34,6 +34,16 @@ TEST(TablePrinterTest, PadsColumnsAndPrintsNulls) {
             "(2 rows)\n");
 }
 
+TEST(TablePrinterTest, PrintsColumnsFromBuilders) {
+  arrow::Int64Builder ids;
+  ASSERT_OK(ids.AppendValues({7, 8}));
+  arrow::StringBuilder names;
+  ASSERT_OK(names.AppendValues({"x", "yy"}));
+  std::ostringstream out;
+  ASSERT_OK(PrintColumns({{"id", &ids}, {"name", &names}}, out));
+  EXPECT_EQ(out.str(), "id  name\n--------\n7   x\n8   yy\n(2 rows)\n");
+}
+
 TEST(TablePrinterTest, EmptyInputPrintsHeaderOnly) {
   auto schema = arrow::schema({arrow::field("x", arrow::int32())});
   ASSERT_OK_AND_ASSIGN(auto reader, arrow::RecordBatchReader::Make({}, schema));
