@@ -9,6 +9,8 @@
 #include "deltacpp/cli/commands.h"
 #include "deltacpp/cli/snapshot_options.h"
 #include "deltacpp/cli/table_printer.h"
+#include "deltacpp/kernel/expressions/predicate_parser.h"
+#include "deltacpp/scan/scan.h"
 
 namespace deltacpp::cli {
 
@@ -23,11 +25,23 @@ std::string JoinPartitionValues(const PartitionValues& values) {
   return text;
 }
 
-Status RunFiles(const SnapshotOptions& options) {
-  DELTACPP_ASSIGN_OR_RAISE(auto snapshot, OpenSnapshot(options));
+struct FilesOptions {
+  SnapshotOptions snapshot;
+  std::string where;
+};
+
+Status RunFiles(const FilesOptions& options) {
+  DELTACPP_ASSIGN_OR_RAISE(auto snapshot, OpenSnapshot(options.snapshot));
+  ScanBuilder builder(snapshot);
+  if (!options.where.empty()) {
+    DELTACPP_ASSIGN_OR_RAISE(auto predicate, ParsePredicate(options.where));
+    builder.Filter(std::move(predicate));
+  }
+  DELTACPP_ASSIGN_OR_RAISE(auto scan, builder.Build());
   arrow::StringBuilder paths, partitions, modified;
   arrow::Int64Builder sizes, deleted_rows;
-  for (const auto& file : snapshot->files()) {
+  for (const AddFile* file_pointer : scan->Files()) {
+    const AddFile& file = *file_pointer;
     DELTACPP_RETURN_NOT_OK(paths.Append(arrow::util::UriUnescape(file.path)));
     DELTACPP_RETURN_NOT_OK(sizes.Append(file.size));
     DELTACPP_RETURN_NOT_OK(partitions.Append(JoinPartitionValues(file.partition_values)));
@@ -48,9 +62,12 @@ Status RunFiles(const SnapshotOptions& options) {
 }  // namespace
 
 CommandRunner AddFilesCommand(CLI::App& app) {
-  auto options = std::make_shared<SnapshotOptions>();
+  auto options = std::make_shared<FilesOptions>();
   auto* command = app.add_subcommand("files", "List the live data files of a version");
-  AddSnapshotOptions(command, options.get());
+  AddSnapshotOptions(command, &options->snapshot);
+  command->add_option("--where,-w", options->where,
+                      "Only the files a scan with this filter would read (those whose "
+                      "partition values and statistics do not rule it out)");
   return [options] { return RunFiles(*options); };
 }
 

@@ -10,8 +10,10 @@
 #include <parquet/arrow/writer.h>
 
 #include "deltacpp/cli/commands.h"
+#include "deltacpp/cli/json_lines.h"
 #include "deltacpp/cli/snapshot_options.h"
 #include "deltacpp/cli/table_printer.h"
+#include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/scan/scan.h"
 
 namespace deltacpp::cli {
@@ -23,6 +25,7 @@ constexpr int64_t kDefaultTableRows = 20;
 struct ScanOptions {
   SnapshotOptions snapshot;
   std::vector<std::string> columns;
+  std::string where;
   std::optional<int64_t> limit;
   std::string format = "table";
   std::string output;
@@ -54,6 +57,10 @@ Status RunScan(const ScanOptions& options) {
   DELTACPP_ASSIGN_OR_RAISE(auto snapshot, OpenSnapshot(options.snapshot));
   ScanBuilder builder(snapshot);
   if (!options.columns.empty()) builder.Select(options.columns);
+  if (!options.where.empty()) {
+    DELTACPP_ASSIGN_OR_RAISE(auto predicate, ParsePredicate(options.where));
+    builder.Filter(std::move(predicate));
+  }
   // A terminal table shows a screenful unless asked; machine formats get every row.
   if (options.limit) {
     builder.Limit(*options.limit);
@@ -72,6 +79,7 @@ Status RunScan(const ScanOptions& options) {
     return arrow::csv::WriteCSV(reader, arrow::csv::WriteOptions::Defaults(),
                                 &stdout_stream);
   }
+  if (options.format == "json") return WriteJsonLines(*reader, std::cout);
   return PrintTable(*reader, std::cout);
 }
 
@@ -84,12 +92,18 @@ CommandRunner AddScanCommand(CLI::App& app) {
   command
       ->add_option("--columns,-c", options->columns, "Columns to read, comma-separated")
       ->delimiter(',');
+  command->add_option(
+      "--where,-w", options->where,
+      "Keep rows where this holds, e.g. \"id > 10 AND day = '2024-01-01'\" "
+      "(files ruled out by partition values or statistics are not read)");
   command
       ->add_option("--limit,-n", options->limit,
                    "Print at most this many rows (table format: 20 by default)")
       ->check(CLI::NonNegativeNumber);
-  command->add_option("--format,-f", options->format, "Output format")
-      ->check(CLI::IsMember({"table", "csv", "parquet"}));
+  command
+      ->add_option("--format,-f", options->format,
+                   "Output format: table, csv, json (one object per line) or parquet")
+      ->check(CLI::IsMember({"table", "csv", "json", "parquet"}));
   command->add_option("--output,-o", options->output,
                       "With --format parquet: the file to write (default: stdout)");
   return [options] { return RunScan(*options); };

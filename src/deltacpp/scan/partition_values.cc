@@ -1,10 +1,10 @@
 #include "deltacpp/scan/partition_values.h"
 
-#include <arrow/compute/cast.h>
 #include <arrow/scalar.h>
 #include <arrow/type.h>
 
 #include "deltacpp/kernel/schema/schema_json.h"
+#include "deltacpp/scan/typed_value.h"
 
 namespace deltacpp {
 
@@ -27,14 +27,6 @@ Result<std::string> CodePointsToBytes(const std::string& text) {
     }
   }
   return bytes;
-}
-
-// "1970-01-01 00:00:00[.ffffff]" or ISO 8601 "1970-01-01T00:00:00.123456Z", UTC: the
-// naive form that Arrow's string-to-timestamp cast accepts for any target zone.
-std::string NormalizeTimestamp(std::string text) {
-  if (!text.empty() && text.back() == 'Z') text.pop_back();
-  if (text.size() > 10 && text[10] == 'T') text[10] = ' ';
-  return text;
 }
 
 }  // namespace
@@ -61,27 +53,12 @@ Result<std::shared_ptr<arrow::Scalar>> ParsePartitionValue(
     case arrow::Type::DECIMAL128:
     case arrow::Type::DATE32:
     case arrow::Type::TIMESTAMP: {
-      std::string normalized =
-          type->id() == arrow::Type::TIMESTAMP ? NormalizeTimestamp(text) : text;
-      // The cast validates the text: out-of-range or malformed values fail.
-      auto string_scalar = std::make_shared<arrow::StringScalar>(std::move(normalized));
-      auto target = type;
-      if (type->id() == arrow::Type::TIMESTAMP) {
-        // Parse as a naive timestamp, then give it the type's zone: the text is UTC.
-        target = arrow::timestamp(static_cast<const arrow::TimestampType&>(*type).unit());
+      auto value = ParseTypedValue(text, type);
+      if (!value.ok()) {
+        return DeltaError(DeltaErrorCode::kCorruptLog, "partition value ",
+                          value.status().message());
       }
-      auto cast = arrow::compute::Cast(arrow::Datum(string_scalar), target);
-      if (!cast.ok()) {
-        return DeltaError(DeltaErrorCode::kCorruptLog, "partition value '", text,
-                          "' is not a valid ", DeltaTypeString(*type), ": ",
-                          cast.status().message());
-      }
-      auto scalar = cast->scalar();
-      if (target != type) {
-        auto value = static_cast<const arrow::TimestampScalar&>(*scalar).value;
-        return std::make_shared<arrow::TimestampScalar>(value, type);
-      }
-      return scalar;
+      return value;
     }
     default:
       return DeltaError(DeltaErrorCode::kUnsupportedFeature, "a ", DeltaTypeString(*type),

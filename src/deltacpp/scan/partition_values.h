@@ -16,7 +16,6 @@ namespace deltacpp {
 /// The scalar of type `type` that `serialized` stands for. nullopt and the empty string
 /// are null. Fails with kCorruptLog when the text is not a value of the type (the message
 /// quotes it), and with kUnsupportedFeature for a type that cannot be a partition column.
-/// REQUIRES: arrow::compute::Initialize() has run (ScanBuilder::Build does it).
 DELTACPP_EXPORT Result<std::shared_ptr<arrow::Scalar>> ParsePartitionValue(
     const std::optional<std::string>& serialized,
     const std::shared_ptr<arrow::DataType>& type);

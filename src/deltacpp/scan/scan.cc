@@ -7,6 +7,8 @@
 #include <arrow/array/builder_primitive.h>
 #include <arrow/array/util.h>
 #include <arrow/compute/api_vector.h>
+#include <arrow/compute/exec.h>
+#include <arrow/compute/expression.h>
 #include <arrow/compute/initialize.h>
 #include <arrow/datum.h>
 #include <arrow/util/thread_pool.h>
@@ -14,8 +16,11 @@
 
 #include "deltacpp/kernel/deletion_vectors/dv_reader.h"
 #include "deltacpp/kernel/parquet_file.h"
+#include "deltacpp/scan/bind_predicate.h"
+#include "deltacpp/scan/data_skipping.h"
 #include "deltacpp/scan/partition_values.h"
 #include "deltacpp/scan/physical_to_logical.h"
+#include "deltacpp/scan/row_filter.h"
 
 namespace deltacpp {
 
@@ -30,7 +35,11 @@ Status EnsureComputeInitialized() {
 // tasks, which may outlive the reader.
 struct ScanContext {
   std::shared_ptr<const Snapshot> snapshot;
+  // The columns read from files (the output's, then those only the filter needs).
   std::shared_ptr<arrow::Schema> schema;
+  std::shared_ptr<arrow::Schema> output_schema;
+  // Bound to `schema`; absent without a filter.
+  std::optional<arrow::compute::Expression> row_filter;
   ColumnMappingMode mode;
   // Parallel to schema's fields.
   std::vector<PhysicalColumn> physical_columns;
@@ -93,7 +102,10 @@ class DataFileReader {
       }
       if (batch == nullptr) return batch;
       DELTACPP_ASSIGN_OR_RAISE(batch, DropDeletedRows(std::move(batch)));
-      if (batch->num_rows() > 0) return Shape(*batch);
+      if (batch->num_rows() == 0) continue;
+      DELTACPP_ASSIGN_OR_RAISE(batch, Shape(*batch));
+      DELTACPP_ASSIGN_OR_RAISE(batch, FilterAndProject(std::move(batch)));
+      if (batch->num_rows() > 0) return batch;
     }
   }
 
@@ -133,6 +145,29 @@ class DataFileReader {
     DELTACPP_ASSIGN_OR_RAISE(auto filtered,
                              arrow::compute::Filter(arrow::Datum(batch), mask_array));
     return filtered.record_batch();
+  }
+
+  // Keeps the rows where the filter is true, then drops the columns only it needed.
+  Result<std::shared_ptr<arrow::RecordBatch>> FilterAndProject(
+      std::shared_ptr<arrow::RecordBatch> batch) const {
+    if (!context_->row_filter.has_value()) return batch;
+    DELTACPP_ASSIGN_OR_RAISE(
+        auto mask, arrow::compute::ExecuteScalarExpression(
+                       *context_->row_filter, arrow::compute::ExecBatch(*batch)));
+    if (mask.is_scalar()) {
+      const auto& keep = mask.scalar_as<arrow::BooleanScalar>();
+      if (!keep.is_valid || !keep.value) batch = batch->Slice(0, 0);
+    } else {
+      DELTACPP_ASSIGN_OR_RAISE(auto filtered,
+                               arrow::compute::Filter(arrow::Datum(batch), mask));
+      batch = filtered.record_batch();
+    }
+    const int outputs = context_->output_schema->num_fields();
+    if (batch->num_columns() == outputs) return batch;
+    arrow::ArrayVector columns(batch->columns().begin(),
+                               batch->columns().begin() + outputs);
+    return arrow::RecordBatch::Make(context_->output_schema, batch->num_rows(),
+                                    std::move(columns));
   }
 
   Result<std::shared_ptr<arrow::RecordBatch>> Shape(const arrow::RecordBatch& batch) {
@@ -193,16 +228,22 @@ Result<FileBatches> ReadWholeFile(std::shared_ptr<const ScanContext> context,
 // flight). With parallelism 1 it streams one batch at a time in the calling thread.
 class SnapshotReader : public arrow::RecordBatchReader {
  public:
-  SnapshotReader(std::shared_ptr<const ScanContext> context, std::optional<int64_t> limit,
+  SnapshotReader(std::shared_ptr<const ScanContext> context,
+                 std::vector<const AddFile*> files, std::optional<int64_t> limit,
                  int parallelism)
-      : context_(std::move(context)), remaining_(limit), parallelism_(parallelism) {}
+      : context_(std::move(context)),
+        files_(std::move(files)),
+        remaining_(limit),
+        parallelism_(parallelism) {}
 
   ~SnapshotReader() override {
     // Tasks own what they use; waiting only keeps the pool's work bounded by the reader.
     for (auto& pending : in_flight_) pending.Wait();
   }
 
-  std::shared_ptr<arrow::Schema> schema() const override { return context_->schema; }
+  std::shared_ptr<arrow::Schema> schema() const override {
+    return context_->output_schema;
+  }
 
   arrow::Status ReadNext(std::shared_ptr<arrow::RecordBatch>* out) override {
     *out = nullptr;
@@ -218,13 +259,13 @@ class SnapshotReader : public arrow::RecordBatchReader {
 
  private:
   Result<std::shared_ptr<arrow::RecordBatch>> NextBatch() {
-    const auto& files = context_->snapshot->files();
+    const auto& files = files_;
     if (parallelism_ <= 1) {
       while (true) {
         if (current_ == nullptr) {
           if (next_file_ >= files.size()) return nullptr;
           DELTACPP_ASSIGN_OR_RAISE(current_,
-                                   DataFileReader::Open(context_, files[next_file_++]));
+                                   DataFileReader::Open(context_, *files[next_file_++]));
         }
         DELTACPP_ASSIGN_OR_RAISE(auto batch, current_->Next());
         if (batch != nullptr) return batch;
@@ -235,7 +276,7 @@ class SnapshotReader : public arrow::RecordBatchReader {
       while (static_cast<int>(in_flight_.size()) < parallelism_ &&
              next_file_ < files.size()) {
         // The snapshot, held by the context, keeps the AddFile alive for the task.
-        const AddFile* file = &files[next_file_++];
+        const AddFile* file = files[next_file_++];
         auto context = context_;
         DELTACPP_ASSIGN_OR_RAISE(
             auto future, arrow::internal::GetCpuThreadPool()->Submit(
@@ -252,6 +293,7 @@ class SnapshotReader : public arrow::RecordBatchReader {
   }
 
   std::shared_ptr<const ScanContext> context_;
+  std::vector<const AddFile*> files_;
   std::optional<int64_t> remaining_;
   int parallelism_;
   size_t next_file_ = 0;
@@ -297,9 +339,23 @@ Result<std::shared_ptr<Scan>> ScanBuilder::Build() const {
     }
     schema = arrow::schema(std::move(fields));
   }
+  PredicatePtr filter;
+  std::shared_ptr<const DataSkipping> skipping;
+  auto read_schema = schema;
+  if (filter_ != nullptr) {
+    DELTACPP_ASSIGN_OR_RAISE(filter, BindPredicate(filter_, *table_schema));
+    DELTACPP_ASSIGN_OR_RAISE(skipping, DataSkipping::Make(filter, *snapshot_));
+    arrow::FieldVector read_fields = schema->fields();
+    for (const auto& column : ReferencedColumns(filter)) {
+      const auto& top_level = column->column[0];
+      if (read_schema->GetFieldByName(top_level) != nullptr) continue;
+      read_fields.push_back(table_schema->GetFieldByName(top_level));
+      read_schema = arrow::schema(read_fields);
+    }
+  }
   DELTACPP_ASSIGN_OR_RAISE(auto mode, GetColumnMappingMode(snapshot_->metadata()));
   std::vector<PhysicalColumn> physical_columns;
-  for (const auto& field : schema->fields()) {
+  for (const auto& field : read_schema->fields()) {
     DELTACPP_ASSIGN_OR_RAISE(auto physical, GetPhysicalColumn(*field, mode));
     physical_columns.push_back(std::move(physical));
   }
@@ -310,6 +366,9 @@ Result<std::shared_ptr<Scan>> ScanBuilder::Build() const {
   auto scan = std::shared_ptr<Scan>(new Scan());
   scan->snapshot_ = snapshot_;
   scan->schema_ = std::move(schema);
+  scan->read_schema_ = std::move(read_schema);
+  scan->filter_ = std::move(filter);
+  scan->skipping_ = std::move(skipping);
   scan->limit_ = limit_;
   scan->batch_size_ = batch_size_;
   scan->parallelism_ = parallelism_;
@@ -321,13 +380,19 @@ Result<std::shared_ptr<Scan>> ScanBuilder::Build() const {
 Result<std::shared_ptr<arrow::RecordBatchReader>> Scan::Execute() const {
   auto context = std::make_shared<ScanContext>();
   context->snapshot = snapshot_;
-  context->schema = schema_;
+  context->schema = read_schema_;
+  context->output_schema = schema_;
+  if (filter_ != nullptr) {
+    DELTACPP_ASSIGN_OR_RAISE(context->row_filter,
+                             ToArrowExpression(*filter_).Bind(*read_schema_));
+  }
   context->mode = mode_;
   context->physical_columns = physical_columns_;
   const auto& partitions = snapshot_->partition_columns();
-  for (int i = 0; i < schema_->num_fields(); ++i) {
-    const bool is_partition = std::find(partitions.begin(), partitions.end(),
-                                        schema_->field(i)->name()) != partitions.end();
+  for (int i = 0; i < read_schema_->num_fields(); ++i) {
+    const bool is_partition =
+        std::find(partitions.begin(), partitions.end(), read_schema_->field(i)->name()) !=
+        partitions.end();
     context->is_partition.push_back(is_partition);
     if (is_partition) continue;
     context->read_options.columns.push_back(physical_columns_[i].name);
@@ -338,7 +403,17 @@ Result<std::shared_ptr<arrow::RecordBatchReader>> Scan::Execute() const {
   context->read_options.batch_size = batch_size_;
   // A small limit is served by the first file or two: no need to decode ahead.
   const int parallelism = limit_.has_value() && *limit_ <= batch_size_ ? 1 : parallelism_;
-  return std::make_shared<SnapshotReader>(std::move(context), limit_, parallelism);
+  return std::make_shared<SnapshotReader>(std::move(context), Files(), limit_,
+                                          parallelism);
+}
+
+std::vector<const AddFile*> Scan::Files() const {
+  std::vector<const AddFile*> files;
+  files.reserve(snapshot_->files().size());
+  for (const auto& file : snapshot_->files()) {
+    if (skipping_ == nullptr || skipping_->MayMatch(file)) files.push_back(&file);
+  }
+  return files;
 }
 
 Result<std::shared_ptr<arrow::Table>> Scan::ToTable() const {

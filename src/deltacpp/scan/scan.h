@@ -2,7 +2,10 @@
 
 // A scan reads the rows of one Snapshot as Arrow record batches.
 //
-//   DELTACPP_ASSIGN_OR_RAISE(auto scan, ScanBuilder(snapshot).Select({"id"}).Build());
+//   DELTACPP_ASSIGN_OR_RAISE(auto scan, ScanBuilder(snapshot)
+//                                          .Select({"id"})
+//                                          .Filter(Greater(Column("id"), Literal(10)))
+//                                          .Build());
 //   DELTACPP_ASSIGN_OR_RAISE(auto reader, scan->Execute());
 
 #include <cstdint>
@@ -16,10 +19,13 @@
 #include <arrow/util/thread_pool.h>
 
 #include "deltacpp/common/status.h"
+#include "deltacpp/kernel/expressions/predicate.h"
 #include "deltacpp/kernel/schema/column_mapping.h"
 #include "deltacpp/kernel/snapshot.h"
 
 namespace deltacpp {
+
+class DataSkipping;
 
 class DELTACPP_EXPORT Scan {
  public:
@@ -38,6 +44,13 @@ class DELTACPP_EXPORT Scan {
   /// All rows at once.
   Result<std::shared_ptr<arrow::Table>> ToTable() const;
 
+  /// The filter, bound to the table schema (bind_predicate.h); null without one.
+  const PredicatePtr& filter() const { return filter_; }
+
+  /// The live files the scan reads, in log order: those whose partition values and
+  /// statistics do not rule out the filter (data_skipping.h). Execute opens no others.
+  std::vector<const AddFile*> Files() const;
+
  private:
   friend class ScanBuilder;
   Scan() = default;
@@ -48,8 +61,12 @@ class DELTACPP_EXPORT Scan {
   int64_t batch_size_ = 64 * 1024;
   int parallelism_ = 1;
   ColumnMappingMode mode_ = ColumnMappingMode::kNone;
-  // Where each column of schema_ is stored in data files.
+  // The columns read from files: schema_'s, then those only the filter needs.
+  std::shared_ptr<arrow::Schema> read_schema_;
+  // Where each column of read_schema_ is stored in data files.
   std::vector<PhysicalColumn> physical_columns_;
+  PredicatePtr filter_;
+  std::shared_ptr<const DataSkipping> skipping_;
 };
 
 class DELTACPP_EXPORT ScanBuilder {
@@ -60,6 +77,14 @@ class DELTACPP_EXPORT ScanBuilder {
   /// Reads only these top-level columns, in this order (all when never called).
   ScanBuilder& Select(std::vector<std::string> columns) {
     columns_ = std::move(columns);
+    return *this;
+  }
+
+  /// Keeps only the rows where `predicate` is true (SQL semantics: not where it is
+  /// null). Files that partition values or statistics prove hold no such row are never
+  /// opened. Replaces an earlier filter.
+  ScanBuilder& Filter(PredicatePtr predicate) {
+    filter_ = std::move(predicate);
     return *this;
   }
 
@@ -84,13 +109,15 @@ class DELTACPP_EXPORT ScanBuilder {
   }
 
   /// Fails with kInvalidArgument for a column not in the table (naming the columns it
-  /// has), a repeated column, a negative limit, or a batch size or parallelism below 1.
+  /// has), a repeated column, a negative limit, a batch size or parallelism below 1, or
+  /// a filter that does not bind to the table (BindPredicate's errors).
   Result<std::shared_ptr<Scan>> Build() const;
 
  private:
   std::shared_ptr<const Snapshot> snapshot_;
   std::optional<std::vector<std::string>> columns_;
   std::optional<int64_t> limit_;
+  PredicatePtr filter_;
   int64_t batch_size_ = 64 * 1024;
   int parallelism_ = arrow::GetCpuThreadPoolCapacity();
 };

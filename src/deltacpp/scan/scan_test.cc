@@ -230,5 +230,81 @@ TEST_F(PartitionedScanTest, GarbageDataFileIsCorruptNamingTheFile) {
       << result.status().message();
 }
 
+TEST_F(PartitionedScanTest, FilterKeepsTrueRowsAndReadsColumnsItNeeds) {
+  ASSERT_OK_AND_ASSIGN(auto table, Read(ScanBuilder(snapshot_).Select({"q"}).Filter(
+                                       Greater(Column("value"), Literal(int64_t{2})))));
+  EXPECT_EQ(table->schema()->field_names(), (std::vector<std::string>{"q"}));
+  auto column = table->column(0)->chunk(0);
+  ASSERT_OK_AND_ASSIGN(auto order, arrow::compute::SortIndices(*column));
+  ASSERT_OK_AND_ASSIGN(auto sorted, arrow::compute::Take(*column, *order));
+  EXPECT_TRUE(sorted->Equals(*Json(arrow::utf8(), R"(["a b", "x"])")))
+      << sorted->ToString();
+  // Nulls are not true: note is null in f1's rows.
+  ASSERT_OK_AND_ASSIGN(
+      auto not_hi,
+      Read(ScanBuilder(snapshot_).Filter(NotEqual(Column("note"), Literal("hi")))));
+  EXPECT_EQ(not_hi->num_rows(), 0);
+  ASSERT_OK_AND_ASSIGN(auto no_note,
+                       Read(ScanBuilder(snapshot_).Filter(IsNull(Column("note")))));
+  EXPECT_EQ(no_note->num_rows(), 3);
+  auto bad = ScanBuilder(snapshot_).Filter(Equal(Column("value"), Literal("x"))).Build();
+  ASSERT_RAISES_DELTA(kInvalidArgument, bad);
+}
+
+TEST_F(PartitionedScanTest, PartitionPruningNeverOpensPrunedFiles) {
+  // f1 is garbage: a scan that opened it would fail.
+  ASSERT_OK(testing::WriteFile(dir_->path() / "p=1/q=a%20b/f1.parquet", "not parquet"));
+  ASSERT_OK_AND_ASSIGN(auto scan,
+                       ScanBuilder(snapshot_).Filter(IsNull(Column("p"))).Build());
+  ASSERT_EQ(scan->Files().size(), 1u);
+  EXPECT_EQ(scan->Files()[0]->path, "p=__HIVE_DEFAULT_PARTITION__/q=x/f2.parquet");
+  ASSERT_OK_AND_ASSIGN(auto rows, scan->ToTable());
+  EXPECT_EQ(SortedInt64s(*rows, "value"), (std::vector<int64_t>{10}));
+  // The same garbage is found by a filter that keeps f1.
+  ASSERT_OK_AND_ASSIGN(
+      auto keeps_f1,
+      ScanBuilder(snapshot_).Filter(Equal(Column("q"), Literal("a b"))).Build());
+  EXPECT_EQ(keeps_f1->Files().size(), 1u);
+  ASSERT_RAISES_DELTA(kCorruptLog, keeps_f1->ToTable());
+}
+
+TEST_F(PartitionedScanTest, StatisticsSkippingNeverOpensSkippedFiles) {
+  // Version 1 gives both files statistics (as a writer's re-add would), then f1 turns
+  // to garbage: only a scan that skips it can succeed.
+  auto with_stats = [&](const std::string& path, const std::string& partitions,
+                        const std::string& stats) {
+    std::string add = AddLine(path, partitions);
+    add.insert(add.size() - 2, R"(,"stats":")" + stats + R"(")");
+    return add;
+  };
+  ASSERT_OK(testing::WriteCommit(
+      dir_->path(), 1,
+      {with_stats("p=1/q=a%2520b/f1.parquet", R"({"p":"1","q":"a b"})",
+                  R"({\"numRecords\":3,\"minValues\":{\"value\":1},)"
+                  R"(\"maxValues\":{\"value\":3},\"nullCount\":{\"value\":0}})"),
+       with_stats("p=__HIVE_DEFAULT_PARTITION__/q=x/f2.parquet", R"({"p":null,"q":"x"})",
+                  R"({\"numRecords\":1,\"minValues\":{\"value\":10},)"
+                  R"(\"maxValues\":{\"value\":10},\"nullCount\":{\"value\":0}})")}));
+  ASSERT_OK(testing::WriteFile(dir_->path() / "p=1/q=a%20b/f1.parquet", "not parquet"));
+  ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir_->path().string()));
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
+  ASSERT_EQ(snapshot->files().size(), 2u);
+  for (int parallelism : {1, 4}) {
+    ASSERT_OK_AND_ASSIGN(auto scan,
+                         ScanBuilder(snapshot)
+                             .Filter(GreaterEqual(Column("value"), Literal(int64_t{5})))
+                             .Parallelism(parallelism)
+                             .Build());
+    ASSERT_EQ(scan->Files().size(), 1u);
+    ASSERT_OK_AND_ASSIGN(auto rows, scan->ToTable());
+    EXPECT_EQ(SortedInt64s(*rows, "value"), (std::vector<int64_t>{10}));
+  }
+  ASSERT_OK_AND_ASSIGN(
+      auto keeps_f1,
+      ScanBuilder(snapshot).Filter(Less(Column("value"), Literal(int64_t{5}))).Build());
+  EXPECT_EQ(keeps_f1->Files().size(), 1u);
+  ASSERT_RAISES_DELTA(kCorruptLog, keeps_f1->ToTable());
+}
+
 }  // namespace
 }  // namespace deltacpp
