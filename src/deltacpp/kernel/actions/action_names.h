@@ -44,6 +44,7 @@ inline constexpr std::string_view kSize = "size";
 inline constexpr std::string_view kModificationTime = "modificationTime";
 inline constexpr std::string_view kDataChange = "dataChange";
 inline constexpr std::string_view kStats = "stats";
+inline constexpr std::string_view kStatsParsed = "stats_parsed";
 inline constexpr std::string_view kTags = "tags";
 inline constexpr std::string_view kDeletionVector = "deletionVector";
 inline constexpr std::string_view kBaseRowId = "baseRowId";

@@ -1,10 +1,12 @@
 #include "deltacpp/kernel/log/checkpoint_reader.h"
 
 #include <arrow/array.h>
+#include <arrow/scalar.h>
 #include <arrow/util/uri.h>
 
 #include "deltacpp/kernel/actions/action_json.h"
 #include "deltacpp/kernel/actions/action_names.h"
+#include "deltacpp/kernel/json_internal.h"
 #include "deltacpp/kernel/parquet_file.h"
 
 namespace deltacpp {
@@ -12,6 +14,48 @@ namespace deltacpp {
 namespace names = action_names;
 
 namespace {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// One value of `stats_parsed` as the JSON of `stats`: numbers as numbers, dates and
+// timestamps as the text ParseTypedValue reads, nested statistics as objects.
+Status WriteStatsValue(const arrow::Array& array, int64_t row, JsonWriter* writer) {
+  if (array.IsNull(row)) {
+    writer->Null();
+    return Status::OK();
+  }
+  switch (array.type_id()) {
+    case arrow::Type::STRUCT: {
+      const auto& structs = static_cast<const arrow::StructArray&>(array);
+      writer->StartObject();
+      for (int i = 0; i < structs.num_fields(); ++i) {
+        const auto& name = structs.struct_type()->field(i)->name();
+        writer->Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+        DELTACPP_RETURN_NOT_OK(WriteStatsValue(*structs.field(i), row, writer));
+      }
+      writer->EndObject();
+      return Status::OK();
+    }
+    case arrow::Type::BOOL:
+      writer->Bool(static_cast<const arrow::BooleanArray&>(array).Value(row));
+      return Status::OK();
+    case arrow::Type::STRING: {
+      auto text = static_cast<const arrow::StringArray&>(array).GetView(row);
+      writer->String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+      return Status::OK();
+    }
+    default: {
+      DELTACPP_ASSIGN_OR_RAISE(auto scalar, array.GetScalar(row));
+      const std::string text = scalar->ToString();
+      if (arrow::is_numeric(array.type_id()) || arrow::is_decimal(array.type_id())) {
+        writer->RawValue(text.data(), text.size(), rapidjson::kNumberType);
+      } else {
+        writer->String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+      }
+      return Status::OK();
+    }
+  }
+}
 
 // One struct-typed column of a checkpoint batch (an action, or a struct inside one), read
 // field by field with type checks. A column the file lacks reads as all-null.
@@ -118,6 +162,17 @@ class StructColumn {
     return result;
   }
 
+  // A struct field as JSON text (for stats_parsed).
+  Result<std::optional<std::string>> Json(std::string_view name, int64_t row) const {
+    auto field = Field(name);
+    if (field == nullptr || field->IsNull(row)) return std::nullopt;
+    if (field->type_id() != arrow::Type::STRUCT) return Error(name, "is not a struct");
+    rapidjson::StringBuffer buffer;
+    JsonWriter writer(buffer);
+    DELTACPP_RETURN_NOT_OK(WriteStatsValue(*field, row, &writer));
+    return std::string(buffer.GetString(), buffer.GetSize());
+  }
+
   template <typename T>
   Result<T> Required(Result<std::optional<T>> value, std::string_view name) const {
     DELTACPP_ASSIGN_OR_RAISE(auto present, std::move(value));
@@ -179,6 +234,11 @@ Result<AddFile> ReadAdd(const StructColumn& c, int64_t row) {
   DELTACPP_ASSIGN_OR_RAISE(auto data_change, c.Bool(names::kDataChange, row));
   add.data_change = data_change.value_or(false);
   DELTACPP_ASSIGN_OR_RAISE(add.stats, c.String(names::kStats, row));
+  // Checkpoints written with delta.checkpoint.writeStatsAsJson=false hold only the
+  // typed form.
+  if (!add.stats) {
+    DELTACPP_ASSIGN_OR_RAISE(add.stats, c.Json(names::kStatsParsed, row));
+  }
   DELTACPP_ASSIGN_OR_RAISE(add.tags, c.StringMapField(names::kTags, row));
   DELTACPP_ASSIGN_OR_RAISE(add.deletion_vector, ReadDeletionVector(c, row));
   DELTACPP_ASSIGN_OR_RAISE(add.base_row_id, c.Int(names::kBaseRowId, row));

@@ -102,6 +102,31 @@ TEST(CheckpointReaderTest, V2CheckpointReadsItsSidecars) {
   EXPECT_GT(all.size(), top_level.size());
 }
 
+TEST(CheckpointReaderTest, StatsParsedBecomesStatsJson) {
+  // Written with delta.checkpoint.writeStatsAsJson=false: only stats_parsed is there.
+  ASSERT_OK_AND_ASSIGN(
+      auto store,
+      ObjectStore::Make(
+          testing::TestdataPath("delta-rs/delta-checkpoint-stats-optional").string()));
+  ASSERT_OK_AND_ASSIGN(auto segment, LogSegment::Build(*store));
+  ASSERT_EQ(segment.checkpoint_parts.size(), 1u);
+  ASSERT_OK_AND_ASSIGN(
+      auto actions,
+      ReadCheckpointFile(*store, LogFilePath(segment.checkpoint_parts[0].name.name)));
+  size_t with_stats = 0;
+  for (const auto& action : actions) {
+    const auto* add = std::get_if<AddFile>(&action);
+    // One of the two files has null stats_parsed in this checkpoint.
+    if (add == nullptr || !add->stats.has_value()) continue;
+    ++with_stats;
+    EXPECT_NE(add->stats->find(R"("numRecords":)"), std::string::npos) << *add->stats;
+    EXPECT_NE(add->stats->find(R"("decimal":)"), std::string::npos) << *add->stats;
+    EXPECT_NE(add->stats->find(R"("struct":{"struct_element":)"), std::string::npos)
+        << *add->stats;
+  }
+  EXPECT_EQ(with_stats, 1u);
+}
+
 TEST(CheckpointReaderTest, GarbageIsCorruptNamingTheFile) {
   ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
   ASSERT_OK(testing::WriteFile(
