@@ -26,6 +26,9 @@
 namespace deltacpp {
 
 class DataSkipping;
+namespace internal {
+struct ScanContext;
+}
 
 class DELTACPP_EXPORT Scan {
  public:
@@ -58,15 +61,10 @@ class DELTACPP_EXPORT Scan {
   std::shared_ptr<const Snapshot> snapshot_;
   std::shared_ptr<arrow::Schema> schema_;
   std::optional<int64_t> limit_;
-  int64_t batch_size_ = 64 * 1024;
   int parallelism_ = 1;
-  ColumnMappingMode mode_ = ColumnMappingMode::kNone;
-  // The columns read from files: schema_'s, then those only the filter needs.
-  std::shared_ptr<arrow::Schema> read_schema_;
-  // Where each column of read_schema_ is stored in data files.
-  std::vector<PhysicalColumn> physical_columns_;
   PredicatePtr filter_;
   std::shared_ptr<const DataSkipping> skipping_;
+  std::shared_ptr<const internal::ScanContext> context_;
 };
 
 class DELTACPP_EXPORT ScanBuilder {

@@ -29,6 +29,8 @@ Status WriteStatsValue(const arrow::Array& array, int64_t row, JsonWriter* write
       const auto& structs = static_cast<const arrow::StructArray&>(array);
       writer->StartObject();
       for (int i = 0; i < structs.num_fields(); ++i) {
+        // A null statistic is one not collected: left out, as JSON stats leave it.
+        if (structs.field(i)->IsNull(row)) continue;
         const auto& name = structs.struct_type()->field(i)->name();
         writer->Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
         DELTACPP_RETURN_NOT_OK(WriteStatsValue(*structs.field(i), row, writer));
