@@ -17,14 +17,19 @@ using CommandRunner = std::function<Status()>;
 /// schema, file count.
 CommandRunner AddDescribeCommand(CLI::App& app);
 
-/// `deltacpp scan TABLE [--version N | --timestamp T] [--columns a,b] [--limit N]
-///                [--format table|csv|parquet] [--output FILE]`.
+/// `deltacpp scan TABLE [--version N | --timestamp T] [--columns a,b] [--where P]
+///                [--limit N] [--format table|csv|json|parquet] [--output FILE]`.
 CommandRunner AddScanCommand(CLI::App& app);
 
 /// `deltacpp history TABLE [--limit N]`: commits newest first.
 CommandRunner AddHistoryCommand(CLI::App& app);
 
-/// `deltacpp files TABLE [--version N | --timestamp T]`: the live data files.
+/// `deltacpp files TABLE [--version N | --timestamp T] [--where P]`: the live data files
+/// (those a scan with the filter reads).
 CommandRunner AddFilesCommand(CLI::App& app);
+
+/// `deltacpp changes TABLE [--from N] [--to M] [--columns a,b] [--limit N]
+///                   [--format ...] [--output FILE]`: the change data feed.
+CommandRunner AddChangesCommand(CLI::App& app);
 
 }  // namespace deltacpp::cli

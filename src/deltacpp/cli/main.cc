@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
       {"scan", deltacpp::cli::AddScanCommand(app)},
       {"history", deltacpp::cli::AddHistoryCommand(app)},
       {"files", deltacpp::cli::AddFilesCommand(app)},
+      {"changes", deltacpp::cli::AddChangesCommand(app)},
   };
   CLI11_PARSE(app, argc, argv);
   if (threads > 0) {

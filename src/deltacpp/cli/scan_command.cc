@@ -4,23 +4,15 @@
 #include <string>
 #include <vector>
 
-#include <arrow/csv/writer.h>
-#include <arrow/io/file.h>
-#include <arrow/io/stdio.h>
-#include <parquet/arrow/writer.h>
-
 #include "deltacpp/cli/commands.h"
-#include "deltacpp/cli/json_lines.h"
+#include "deltacpp/cli/row_output.h"
 #include "deltacpp/cli/snapshot_options.h"
-#include "deltacpp/cli/table_printer.h"
 #include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/scan/scan.h"
 
 namespace deltacpp::cli {
 
 namespace {
-
-constexpr int64_t kDefaultTableRows = 20;
 
 struct ScanOptions {
   SnapshotOptions snapshot;
@@ -30,28 +22,6 @@ struct ScanOptions {
   std::string format = "table";
   std::string output;
 };
-
-// Writes every batch of `reader` as one Parquet file to `path`, or to stdout when empty.
-Status WriteParquet(const std::shared_ptr<arrow::RecordBatchReader>& reader,
-                    const std::string& path) {
-  std::shared_ptr<arrow::io::OutputStream> out;
-  if (path.empty()) {
-    out = std::make_shared<arrow::io::StdoutStream>();
-  } else {
-    DELTACPP_ASSIGN_OR_RAISE(out, arrow::io::FileOutputStream::Open(path));
-  }
-  DELTACPP_ASSIGN_OR_RAISE(
-      auto writer, parquet::arrow::FileWriter::Open(*reader->schema(),
-                                                    arrow::default_memory_pool(), out));
-  while (true) {
-    std::shared_ptr<arrow::RecordBatch> batch;
-    DELTACPP_RETURN_NOT_OK(reader->ReadNext(&batch));
-    if (batch == nullptr) break;
-    DELTACPP_RETURN_NOT_OK(writer->WriteRecordBatch(*batch));
-  }
-  DELTACPP_RETURN_NOT_OK(writer->Close());
-  return out->Close();
-}
 
 Status RunScan(const ScanOptions& options) {
   DELTACPP_ASSIGN_OR_RAISE(auto snapshot, OpenSnapshot(options.snapshot));
@@ -69,18 +39,7 @@ Status RunScan(const ScanOptions& options) {
   }
   DELTACPP_ASSIGN_OR_RAISE(auto scan, builder.Build());
   DELTACPP_ASSIGN_OR_RAISE(auto reader, scan->Execute());
-  if (options.format == "parquet") return WriteParquet(reader, options.output);
-  if (!options.output.empty()) {
-    return DeltaError(DeltaErrorCode::kInvalidArgument,
-                      "--output is only for --format parquet");
-  }
-  if (options.format == "csv") {
-    arrow::io::StdoutStream stdout_stream;
-    return arrow::csv::WriteCSV(reader, arrow::csv::WriteOptions::Defaults(),
-                                &stdout_stream);
-  }
-  if (options.format == "json") return WriteJsonLines(*reader, std::cout);
-  return PrintTable(*reader, std::cout);
+  return WriteRows(reader, options.format, options.output);
 }
 
 }  // namespace
@@ -100,12 +59,7 @@ CommandRunner AddScanCommand(CLI::App& app) {
       ->add_option("--limit,-n", options->limit,
                    "Print at most this many rows (table format: 20 by default)")
       ->check(CLI::NonNegativeNumber);
-  command
-      ->add_option("--format,-f", options->format,
-                   "Output format: table, csv, json (one object per line) or parquet")
-      ->check(CLI::IsMember({"table", "csv", "json", "parquet"}));
-  command->add_option("--output,-o", options->output,
-                      "With --format parquet: the file to write (default: stdout)");
+  AddOutputOptions(command, &options->format, &options->output);
   return [options] { return RunScan(*options); };
 }
 

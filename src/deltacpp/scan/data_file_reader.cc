@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <set>
 
 #include <arrow/array/builder_primitive.h>
 #include <arrow/array/util.h>
@@ -22,6 +23,32 @@ namespace deltacpp::internal {
 Status EnsureComputeInitialized() {
   static const Status status = arrow::compute::Initialize();
   return status;
+}
+
+Result<std::shared_ptr<arrow::Schema>> SelectFields(
+    const std::shared_ptr<arrow::Schema>& table_schema,
+    const std::optional<std::vector<std::string>>& columns,
+    const std::string& table_uri) {
+  if (!columns.has_value()) return table_schema;
+  arrow::FieldVector fields;
+  std::set<std::string> chosen;
+  for (const auto& column : *columns) {
+    auto field = table_schema->GetFieldByName(column);
+    if (field == nullptr) {
+      std::string known;
+      for (const auto& name : table_schema->field_names()) {
+        known += known.empty() ? name : ", " + name;
+      }
+      return DeltaError(DeltaErrorCode::kInvalidArgument, "column '", column,
+                        "' is not in table ", table_uri, " (its columns: ", known, ")");
+    }
+    if (!chosen.insert(column).second) {
+      return DeltaError(DeltaErrorCode::kInvalidArgument, "column '", column,
+                        "' is selected twice");
+    }
+    fields.push_back(std::move(field));
+  }
+  return arrow::schema(std::move(fields));
 }
 
 Status ScanContext::Prepare(int64_t batch_size,
@@ -277,8 +304,10 @@ class FilesReader : public arrow::RecordBatchReader {
       while (true) {
         if (current_ == nullptr) {
           if (next_file_ >= files_.size()) return nullptr;
-          DELTACPP_ASSIGN_OR_RAISE(
-              current_, DataFileReader::Open(context_, std::move(files_[next_file_++])));
+          auto& file = files_[next_file_++];
+          auto context = file.context ? file.context : context_;
+          DELTACPP_ASSIGN_OR_RAISE(current_,
+                                   DataFileReader::Open(context, std::move(file)));
         }
         DELTACPP_ASSIGN_OR_RAISE(auto batch, current_->Next());
         if (batch != nullptr) return batch;
@@ -288,8 +317,8 @@ class FilesReader : public arrow::RecordBatchReader {
     while (ready_index_ >= ready_.size()) {
       while (static_cast<int>(in_flight_.size()) < parallelism_ &&
              next_file_ < files_.size()) {
-        auto context = context_;
         auto file = std::move(files_[next_file_++]);
+        auto context = file.context ? file.context : context_;
         DELTACPP_ASSIGN_OR_RAISE(auto future,
                                  arrow::internal::GetCpuThreadPool()->Submit(
                                      [context, file = std::move(file)]() mutable {

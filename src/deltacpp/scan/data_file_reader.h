@@ -22,6 +22,13 @@ namespace deltacpp::internal {
 /// Arrow compute kernels are registered once per process.
 Status EnsureComputeInitialized();
 
+/// The fields of `table_schema` named by `columns`, in that order (all when nullopt).
+/// Fails with kInvalidArgument for a column not in the table (naming the columns it has,
+/// and `table_uri`) or one selected twice.
+Result<std::shared_ptr<arrow::Schema>> SelectFields(
+    const std::shared_ptr<arrow::Schema>& table_schema,
+    const std::optional<std::vector<std::string>>& columns, const std::string& table_uri);
+
 /// What every file of one scan is read with; shared by readers and background tasks,
 /// which may outlive the scan's reader.
 struct ScanContext {
@@ -57,6 +64,9 @@ struct FileToRead {
   std::optional<std::vector<uint64_t>> only_rows;
   /// Appended to every batch after the output columns (output_schema names them).
   std::vector<std::shared_ptr<arrow::Scalar>> constants;
+  /// When set, the file is read with this context instead of the reader's (whose
+  /// output_schema it must share).
+  std::shared_ptr<const ScanContext> context;
 
   static FileToRead Of(const AddFile& file);
 };

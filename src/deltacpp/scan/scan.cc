@@ -1,7 +1,5 @@
 #include "deltacpp/scan/scan.h"
 
-#include <set>
-
 #include "deltacpp/scan/bind_predicate.h"
 #include "deltacpp/scan/data_file_reader.h"
 #include "deltacpp/scan/data_skipping.h"
@@ -20,29 +18,8 @@ Result<std::shared_ptr<Scan>> ScanBuilder::Build() const {
     return DeltaError(DeltaErrorCode::kInvalidArgument, "scan batch size ", batch_size_,
                       " must be at least 1");
   }
-  std::shared_ptr<arrow::Schema> schema = table_schema;
-  if (columns_.has_value()) {
-    arrow::FieldVector fields;
-    std::set<std::string> chosen;
-    for (const auto& column : *columns_) {
-      auto field = table_schema->GetFieldByName(column);
-      if (field == nullptr) {
-        std::string known;
-        for (const auto& name : table_schema->field_names()) {
-          known += known.empty() ? name : ", " + name;
-        }
-        return DeltaError(DeltaErrorCode::kInvalidArgument, "column '", column,
-                          "' is not in table ", snapshot_->table_uri(),
-                          " (its columns: ", known, ")");
-      }
-      if (!chosen.insert(column).second) {
-        return DeltaError(DeltaErrorCode::kInvalidArgument, "column '", column,
-                          "' is selected twice");
-      }
-      fields.push_back(std::move(field));
-    }
-    schema = arrow::schema(std::move(fields));
-  }
+  DELTACPP_ASSIGN_OR_RAISE(auto schema, internal::SelectFields(table_schema, columns_,
+                                                               snapshot_->table_uri()));
   PredicatePtr filter;
   std::shared_ptr<const DataSkipping> skipping;
   auto read_schema = schema;

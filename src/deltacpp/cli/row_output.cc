@@ -1,0 +1,66 @@
+#include "deltacpp/cli/row_output.h"
+
+#include <iostream>
+
+#include <arrow/csv/writer.h>
+#include <arrow/io/file.h>
+#include <arrow/io/stdio.h>
+#include <parquet/arrow/writer.h>
+
+#include "deltacpp/cli/json_lines.h"
+#include "deltacpp/cli/table_printer.h"
+
+namespace deltacpp::cli {
+
+namespace {
+
+// Writes every batch of `reader` as one Parquet file to `path`, or to stdout when empty.
+Status WriteParquet(const std::shared_ptr<arrow::RecordBatchReader>& reader,
+                    const std::string& path) {
+  std::shared_ptr<arrow::io::OutputStream> out;
+  if (path.empty()) {
+    out = std::make_shared<arrow::io::StdoutStream>();
+  } else {
+    DELTACPP_ASSIGN_OR_RAISE(out, arrow::io::FileOutputStream::Open(path));
+  }
+  DELTACPP_ASSIGN_OR_RAISE(
+      auto writer, parquet::arrow::FileWriter::Open(*reader->schema(),
+                                                    arrow::default_memory_pool(), out));
+  while (true) {
+    std::shared_ptr<arrow::RecordBatch> batch;
+    DELTACPP_RETURN_NOT_OK(reader->ReadNext(&batch));
+    if (batch == nullptr) break;
+    DELTACPP_RETURN_NOT_OK(writer->WriteRecordBatch(*batch));
+  }
+  DELTACPP_RETURN_NOT_OK(writer->Close());
+  return out->Close();
+}
+
+}  // namespace
+
+void AddOutputOptions(CLI::App* command, std::string* format, std::string* output) {
+  command
+      ->add_option("--format,-f", *format,
+                   "Output format: table, csv, json (one object per line) or parquet")
+      ->check(CLI::IsMember({"table", "csv", "json", "parquet"}));
+  command->add_option("--output,-o", *output,
+                      "With --format parquet: the file to write (default: stdout)");
+}
+
+Status WriteRows(const std::shared_ptr<arrow::RecordBatchReader>& reader,
+                 const std::string& format, const std::string& output) {
+  if (format == "parquet") return WriteParquet(reader, output);
+  if (!output.empty()) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument,
+                      "--output is only for --format parquet");
+  }
+  if (format == "csv") {
+    arrow::io::StdoutStream stdout_stream;
+    return arrow::csv::WriteCSV(reader, arrow::csv::WriteOptions::Defaults(),
+                                &stdout_stream);
+  }
+  if (format == "json") return WriteJsonLines(*reader, std::cout);
+  return PrintTable(*reader, std::cout);
+}
+
+}  // namespace deltacpp::cli
