@@ -4,6 +4,8 @@
 #include <arrow/compute/cast.h>
 #include <arrow/type.h>
 
+#include "deltacpp/kernel/schema/schema_json.h"
+
 namespace deltacpp {
 
 namespace {
@@ -33,10 +35,13 @@ Result<std::shared_ptr<arrow::ArrayData>> ConvertStruct(
     const std::shared_ptr<arrow::DataType>& logical_type, ColumnMappingMode mode,
     const std::string& where) {
   const int64_t child_length = physical->offset + physical->length;
+  // A variant's two parts are named by the Parquet variant encoding, not column mapping.
+  const ColumnMappingMode children_mode =
+      logical_type->Equals(*VariantStorageType()) ? ColumnMappingMode::kNone : mode;
   std::vector<std::shared_ptr<arrow::ArrayData>> children;
   for (const auto& logical_child : logical_type->fields()) {
-    DELTACPP_ASSIGN_OR_RAISE(
-        int index, FindPhysicalField(physical->type->fields(), *logical_child, mode));
+    DELTACPP_ASSIGN_OR_RAISE(int index, FindPhysicalField(physical->type->fields(),
+                                                          *logical_child, children_mode));
     const std::string child_where = where + "." + logical_child->name();
     if (index < 0) {
       DELTACPP_ASSIGN_OR_RAISE(
@@ -44,9 +49,9 @@ Result<std::shared_ptr<arrow::ArrayData>> ConvertStruct(
       children.push_back(nulls->data());
       continue;
     }
-    DELTACPP_ASSIGN_OR_RAISE(
-        auto child,
-        Convert(physical->child_data[index], logical_child->type(), mode, child_where));
+    DELTACPP_ASSIGN_OR_RAISE(auto child,
+                             Convert(physical->child_data[index], logical_child->type(),
+                                     children_mode, child_where));
     children.push_back(std::move(child));
   }
   return arrow::ArrayData::Make(logical_type, physical->length, {physical->buffers[0]},

@@ -1,5 +1,7 @@
 #include "deltacpp/scan/scan.h"
 
+#include <limits>
+
 #include <arrow/array.h>
 #include <arrow/compute/api.h>
 #include <arrow/io/file.h>
@@ -49,6 +51,28 @@ TEST(ScanTest, SimpleTableRowsAtEachVersion) {
   ASSERT_OK_AND_ASSIGN(auto first_scan, ScanBuilder(first).Build());
   ASSERT_OK_AND_ASSIGN(auto first_rows, first_scan->ToTable());
   EXPECT_EQ(SortedInt64s(*first_rows, "id"), (std::vector<int64_t>{0, 1, 2, 3, 4}));
+}
+
+TEST(ScanTest, TypeWideningReadsNarrowFilesAsTheWiderType) {
+  // Version 0 wrote byte, int, float, date... columns; version 1 widened them all.
+  ASSERT_OK_AND_ASSIGN(
+      auto table, Table::Open(testing::TestdataPath("golden/type-widening").string()));
+  ASSERT_OK_AND_ASSIGN(auto latest, table.LatestSnapshot());
+  ASSERT_OK_AND_ASSIGN(auto scan, ScanBuilder(latest).Build());
+  ASSERT_OK_AND_ASSIGN(auto rows, scan->ToTable());
+  EXPECT_TRUE(rows->schema()->Equals(*latest->schema()));
+  EXPECT_EQ(SortedInt64s(*rows, "byte_long"),
+            (std::vector<int64_t>{1, std::numeric_limits<int64_t>::max()}));
+  ASSERT_OK_AND_ASSIGN(auto narrow_file_rows,
+                       ScanBuilder(latest)
+                           .Select({"date_timestamp_ntz"})
+                           .Filter(Less(Column("byte_long"), Literal(int64_t{2})))
+                           .Build());
+  ASSERT_OK_AND_ASSIGN(auto narrow, narrow_file_rows->ToTable());
+  ASSERT_EQ(narrow->num_rows(), 1);
+  // A date read as timestamp_ntz is midnight of that day.
+  EXPECT_EQ(narrow->column(0)->GetScalar(0).ValueOrDie()->ToString(),
+            "2024-09-09 00:00:00.000000");
 }
 
 TEST(ScanTest, ParallelDecodeKeepsFileOrderAndRows) {

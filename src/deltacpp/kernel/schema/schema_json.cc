@@ -175,11 +175,15 @@ Result<std::shared_ptr<arrow::DataType>> ParsePrimitiveType(std::string_view nam
     }
     return arrow::decimal128(precision, scale);
   }
-  if (name == "variant") {
-    return DeltaError(DeltaErrorCode::kUnsupportedFeature,
-                      "the variant type is not supported yet");
-  }
+  if (name == "variant") return VariantStorageType();
   return DeltaError(DeltaErrorCode::kCorruptLog, "unknown Delta type '", name, "'");
+}
+
+const std::shared_ptr<arrow::DataType>& VariantStorageType() {
+  static const auto type =
+      arrow::struct_({arrow::field("metadata", arrow::binary(), /*nullable=*/false),
+                      arrow::field("value", arrow::binary(), /*nullable=*/false)});
+  return type;
 }
 
 Result<std::shared_ptr<arrow::Schema>> ParseSchemaJson(std::string_view schema_string) {
@@ -235,6 +239,7 @@ std::string DeltaTypeString(const arrow::DataType& type) {
              DeltaTypeString(*map.item_type()) + ">";
     }
     case arrow::Type::STRUCT: {
+      if (type.Equals(*VariantStorageType())) return "variant";
       std::string text = "struct<";
       for (int i = 0; i < type.num_fields(); ++i) {
         if (i > 0) text += ", ";

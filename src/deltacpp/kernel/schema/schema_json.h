@@ -6,7 +6,9 @@
 // Mapping: string->utf8, long->int64, integer->int32, short->int16, byte->int8,
 // float->float32, double->float64, boolean->bool, binary->binary, date->date32,
 // timestamp->timestamp(us, "UTC"), timestamp_ntz->timestamp(us),
-// decimal(p,s)->decimal128, struct->struct, array->list<element>, map->map<key, value>.
+// decimal(p,s)->decimal128, struct->struct, array->list<element>, map->map<key, value>,
+// variant->struct<metadata: binary not null, value: binary not null> (its Parquet form:
+// the binary variant encoding, unshredded).
 // Field nullability is kept; each Delta field metadata entry becomes an Arrow field
 // metadata entry whose value is the entry's JSON text (so `"comment": "x"` is kept as
 // `"x"` with quotes and numbers stay numbers), which round-trips exactly.
@@ -32,6 +34,10 @@ DELTACPP_EXPORT Result<std::shared_ptr<arrow::Schema>> ParseSchemaJson(
 /// ("long", "decimal(10,2)", "array<string>", "struct<a: long, b: map<string, int>>").
 /// Types with no Delta counterpart are named by Arrow's name in angle brackets.
 DELTACPP_EXPORT std::string DeltaTypeString(const arrow::DataType& type);
+
+/// The Arrow type of a variant column: struct<metadata: binary not null, value: binary
+/// not null>. DeltaTypeString names exactly this type "variant".
+DELTACPP_EXPORT const std::shared_ptr<arrow::DataType>& VariantStorageType();
 
 /// Parses a primitive Delta type name ("long", "decimal(10,2)", ...). Fails with
 /// kCorruptLog for a name the protocol does not define.

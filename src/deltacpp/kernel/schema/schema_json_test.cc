@@ -102,8 +102,15 @@ TEST(SchemaJsonTest, RejectsBadSchemasWithTheColumnNamed) {
                       ParseSchemaJson(Struct({Field("d", "\"decimal(a,b)\"")})));
   ASSERT_RAISES_DELTA(kCorruptLog,
                       ParseSchemaJson(Struct({Field("a", R"({"type":"array"})")})));
-  ASSERT_RAISES_DELTA(kUnsupportedFeature,
-                      ParseSchemaJson(Struct({Field("v", "\"variant\"")})));
+  ASSERT_RAISES_DELTA(kCorruptLog, ParseSchemaJson(Struct({Field("v", "\"varient\"")})));
+}
+
+TEST(SchemaJsonTest, VariantIsItsBinaryEncodingStruct) {
+  ASSERT_OK_AND_ASSIGN(auto schema, ParseSchemaJson(Struct({Field("v", "\"variant\"")})));
+  EXPECT_TRUE(schema->field(0)->type()->Equals(*VariantStorageType()));
+  EXPECT_EQ(schema->field(0)->type()->ToString(),
+            "struct<metadata: binary not null, value: binary not null>");
+  EXPECT_EQ(DeltaTypeString(*schema->field(0)->type()), "variant");
 }
 
 }  // namespace

@@ -17,6 +17,14 @@ constexpr std::array kSupportedReaderFeatures = {
     table_features::kV2Checkpoint,         // V2 checkpoints and sidecars (kernel/log/)
     table_features::kColumnMapping,        // physical names and field ids (scan/)
     table_features::kDeletionVectors,      // deleted rows skipped by scan/
+    // Files written before a type change keep the narrower type: scan/ casts them
+    // (physical_to_logical.h), statistics and partition values parse as the new type.
+    table_features::kTypeWidening,
+    table_features::kTypeWideningPreview,
+    // Unshredded variants read as their binary encoding (schema_json.h); shredded ones
+    // (variantShredding) are not read yet.
+    table_features::kVariantType,
+    table_features::kVariantTypePreview,
 };
 
 }  // namespace

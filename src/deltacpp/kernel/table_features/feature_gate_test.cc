@@ -20,12 +20,14 @@ TEST(FeatureGateTest, ReaderVersionTwoIsColumnMappingWhichIsRead) {
 }
 
 TEST(FeatureGateTest, NamesEveryUnsupportedReaderFeature) {
-  Protocol protocol{3, 7,
-                    std::vector<std::string>{"timestampNtz", "typeWidening", "madeUp"},
-                    std::nullopt};
+  Protocol protocol{
+      3, 7,
+      std::vector<std::string>{"timestampNtz", "variantShredding-preview", "madeUp"},
+      std::nullopt};
   Status status = CheckReadSupported(protocol);
   ASSERT_RAISES_DELTA(kUnsupportedFeature, status);
-  EXPECT_NE(status.message().find("'typeWidening', 'madeUp'"), std::string::npos)
+  EXPECT_NE(status.message().find("'variantShredding-preview', 'madeUp'"),
+            std::string::npos)
       << status.message();
 }
 
