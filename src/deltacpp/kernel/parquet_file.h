@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <arrow/memory_pool.h>
 #include <arrow/record_batch.h>
 
 #include "deltacpp/common/status.h"
@@ -21,6 +22,11 @@ struct ParquetReadOptions {
   std::vector<std::string> columns;
   std::vector<int64_t> field_ids;
   int64_t batch_size = 64 * 1024;
+  /// Read pages as batches need them instead of whole column chunks up front: less
+  /// memory for big row groups (checkpoints), more, smaller reads.
+  bool stream_pages = false;
+  /// Where decoded data is allocated (default: Arrow's default pool).
+  arrow::MemoryPool* memory_pool = nullptr;
 };
 
 /// Reads the Parquet file at `relative_path` (decoded, relative to the table root).

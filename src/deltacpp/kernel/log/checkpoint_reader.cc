@@ -1,6 +1,7 @@
 #include "deltacpp/kernel/log/checkpoint_reader.h"
 
 #include <arrow/array.h>
+#include <arrow/memory_pool.h>
 #include <arrow/scalar.h>
 #include <arrow/util/uri.h>
 
@@ -363,6 +364,10 @@ Status VisitParquetCheckpoint(const ObjectStore& store, const std::string& relat
   ParquetReadOptions options;
   // Small batches: checkpoint rows become structs at once, so a batch is transient.
   options.batch_size = 8192;
+  options.stream_pages = true;
+  // Batches live briefly while their rows become actions; with malloc, the memory they
+  // free is reused by those actions instead of staying in a separate arena.
+  options.memory_pool = arrow::system_memory_pool();
   options.columns = {
       std::string(names::kAdd),      std::string(names::kRemove),
       std::string(names::kMetadata), std::string(names::kProtocol),

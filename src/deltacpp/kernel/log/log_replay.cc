@@ -30,17 +30,28 @@ Result<TableState> ReplayLog(const ObjectStore& store, const LogSegment& segment
   std::unordered_set<std::string> seen_files;
   std::unordered_set<std::string> seen_domains;
 
-  // Applies one action, newest first: the first action seen for a key wins.
-  auto apply = [&](Action&& action, bool newest_commit) {
+  // The first action seen for a file wins. A checkpoint, replayed last, holds each file
+  // once: its keys are looked up, never stored, so the set grows with the commits only.
+  auto first_for_file = [&](const std::string& path,
+                            const std::optional<DeletionVectorDescriptor>& dv,
+                            bool from_checkpoint) {
+    if (from_checkpoint) {
+      return seen_files.empty() || seen_files.count(FileKey(path, dv)) == 0;
+    }
+    return seen_files.insert(FileKey(path, dv)).second;
+  };
+
+  // Applies one action, newest first.
+  auto apply = [&](Action&& action, bool newest_commit, bool from_checkpoint) {
     std::visit(
         [&](auto&& value) {
           using T = std::decay_t<decltype(value)>;
           if constexpr (std::is_same_v<T, AddFile>) {
-            if (seen_files.insert(FileKey(value.path, value.deletion_vector)).second) {
+            if (first_for_file(value.path, value.deletion_vector, from_checkpoint)) {
               state.files.push_back(std::move(value));
             }
           } else if constexpr (std::is_same_v<T, RemoveFile>) {
-            if (seen_files.insert(FileKey(value.path, value.deletion_vector)).second) {
+            if (first_for_file(value.path, value.deletion_vector, from_checkpoint)) {
               state.tombstones.push_back(std::move(value));
             }
           } else if constexpr (std::is_same_v<T, Protocol>) {
@@ -72,14 +83,22 @@ Result<TableState> ReplayLog(const ObjectStore& store, const LogSegment& segment
         ParseCommitJson(std::string_view(contents->data_as<char>(), contents->size()),
                         store.FullPath(path)));
     const bool newest = commit == segment.commits.rbegin();
-    for (auto& action : actions) apply(std::move(action), newest);
+    for (auto& action : actions) apply(std::move(action), newest, false);
   }
-  // The checkpoint holds the reconciled state before the commits: it comes last.
+  // The checkpoint holds the reconciled state before the commits: it comes last. Its
+  // size, when known, saves the copies of a growing vector (and their peak memory).
+  if (segment.checkpoint_action_count.has_value() &&
+      *segment.checkpoint_action_count > 0 &&
+      *segment.checkpoint_action_count < (1 << 28)) {
+    state.files.reserve(state.files.size() +
+                        static_cast<size_t>(*segment.checkpoint_action_count));
+  }
   for (const auto& part : segment.checkpoint_parts) {
-    DELTACPP_RETURN_NOT_OK(
-        VisitCheckpointFile(store, LogFilePath(part.name.name), part.size,
-                            [&](Action&& action) { apply(std::move(action), false); }));
+    DELTACPP_RETURN_NOT_OK(VisitCheckpointFile(
+        store, LogFilePath(part.name.name), part.size,
+        [&](Action&& action) { apply(std::move(action), false, true); }));
   }
+  seen_files = {};
   if (!have_protocol || !have_metadata) {
     return DeltaError(DeltaErrorCode::kCorruptLog, "corrupt Delta log of table ",
                       store.table_uri(), ": no ",

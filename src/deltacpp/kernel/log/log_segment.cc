@@ -143,7 +143,12 @@ Result<LogSegment> LogSegment::Build(const ObjectStore& store,
   if (hint.has_value() && hint->version > 0 &&
       (!version.has_value() || hint->version <= *version)) {
     auto hinted = BuildFromListing(store, version, hint->version);
-    if (hinted.ok()) return hinted;
+    if (hinted.ok()) {
+      if (hinted->checkpoint_version == hint->version) {
+        hinted->checkpoint_action_count = hint->size;
+      }
+      return hinted;
+    }
     // Stale or wrong hint: the full listing below is the authority.
   }
   return BuildFromListing(store, version, 0);

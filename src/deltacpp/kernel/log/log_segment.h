@@ -33,6 +33,9 @@ struct LogSegment {
   std::optional<int64_t> checkpoint_version;
   /// All parts of that checkpoint (one file unless it is a multi-part checkpoint).
   std::vector<LogFile> checkpoint_parts;
+  /// How many actions that checkpoint holds, when `_last_checkpoint` says (a hint for
+  /// reserving memory, never trusted for correctness).
+  std::optional<int64_t> checkpoint_action_count;
   std::vector<LogFile> commits;
   /// Modification time of the commit file of `version` (of the checkpoint when that
   /// commit was cleaned up): the version's timestamp without in-commit timestamps.
