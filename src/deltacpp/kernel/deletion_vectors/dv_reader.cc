@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include <arrow/util/crc32.h>
 #include <arrow/util/uri.h>
 
 #include "deltacpp/kernel/deletion_vectors/roaring_bitmap_array.h"
@@ -85,11 +86,12 @@ Result<std::vector<uint64_t>> ReadDeletionVector(const ObjectStore& store,
       path = arrow::util::UriUnescape(path.substr(slash + 1));
     }
     // On disk: [version byte at 0] ... at offset: size (4 bytes, big-endian), the
-    // bitmap, its CRC-32 (4 bytes).
+    // bitmap, its CRC-32 (4 bytes, big-endian).
     const int64_t offset = dv.offset.value_or(1);
     DELTACPP_ASSIGN_OR_RAISE(auto file, file_store->OpenForRead(path));
-    auto block = file->ReadAt(offset, 4 + static_cast<int64_t>(dv.size_in_bytes));
-    if (!block.ok() || (*block)->size() != 4 + dv.size_in_bytes) {
+    const int64_t block_size = 4 + static_cast<int64_t>(dv.size_in_bytes) + 4;
+    auto block = file->ReadAt(offset, block_size);
+    if (!block.ok() || (*block)->size() != block_size) {
       return Corrupt(dv, "file " + file_store->FullPath(path) +
                              " is shorter than the descriptor says");
     }
@@ -99,6 +101,11 @@ Result<std::vector<uint64_t>> ReadDeletionVector(const ObjectStore& store,
                              " stores a size other than the descriptor's");
     }
     serialized.assign(data + 4, dv.size_in_bytes);
+    const uint32_t stored_crc = ReadBigEndian32(data + 4 + dv.size_in_bytes);
+    if (arrow::internal::crc32(0, serialized.data(), serialized.size()) != stored_crc) {
+      return Corrupt(dv, "file " + file_store->FullPath(path) +
+                             " fails its checksum: the deletion vector is damaged");
+    }
   }
   auto rows = DecodeRoaringBitmapArray(serialized);
   if (!rows.ok()) return Corrupt(dv, rows.status().message());

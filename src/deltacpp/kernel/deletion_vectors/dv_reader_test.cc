@@ -1,5 +1,7 @@
 #include "deltacpp/kernel/deletion_vectors/dv_reader.h"
 
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "deltacpp/kernel/deletion_vectors/roaring_bitmap_array.h"
@@ -71,6 +73,34 @@ TEST(DvReaderTest, ReadsTheFilesOfASparkTable) {
     EXPECT_TRUE(std::is_sorted(rows.begin(), rows.end()));
   }
   EXPECT_GT(with_dv, 0);
+}
+
+TEST(DvReaderTest, DamagedFileFailsItsChecksum) {
+  ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
+  ASSERT_OK(testing::CopyTable(testing::TestdataPath("delta-rs/table-with-dv-small"),
+                               dir.path()));
+  ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir.path().string()));
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
+  const DeletionVectorDescriptor* dv = nullptr;
+  for (const auto& file : snapshot->files()) {
+    if (file.deletion_vector) dv = &*file.deletion_vector;
+  }
+  ASSERT_NE(dv, nullptr);
+  ASSERT_OK_AND_ASSIGN(auto relative, DeletionVectorPath(*dv));
+  // Flip the last byte of the bitmap: the size still matches, the CRC-32 does not.
+  std::fstream file(dir.path() / relative,
+                    std::ios::in | std::ios::out | std::ios::binary);
+  const auto position = dv->offset.value_or(1) + 4 + dv->size_in_bytes - 1;
+  file.seekg(position);
+  char byte = 0;
+  file.get(byte);
+  file.seekp(position);
+  file.put(static_cast<char>(byte ^ 0x40));
+  file.close();
+  auto damaged = ReadDeletionVector(*table.store(), *dv);
+  ASSERT_RAISES_DELTA(kCorruptLog, damaged);
+  EXPECT_NE(damaged.status().message().find("fails its checksum"), std::string::npos)
+      << damaged.status().message();
 }
 
 TEST(DvReaderTest, MissingFileIsFileNotFound) {
