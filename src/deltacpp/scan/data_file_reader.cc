@@ -88,13 +88,21 @@ FileToRead FileToRead::Of(const AddFile& file) {
 
 Result<std::unique_ptr<DataFileReader>> DataFileReader::Open(
     std::shared_ptr<const ScanContext> context, FileToRead file) {
-  if (file.path.find("://") != std::string::npos) {
-    return DeltaError(DeltaErrorCode::kUnsupportedFeature, "data file ", file.path,
-                      " is an absolute URI, which delta-cpp does not read yet");
-  }
   auto reader = std::unique_ptr<DataFileReader>(new DataFileReader(context));
-  // add.path is a relative URI: percent-decoding it once gives the stored name.
-  reader->path_ = arrow::util::UriUnescape(file.path);
+  reader->store_ = context->snapshot->store();
+  const auto scheme_end = file.path.find("://");
+  const auto slash = file.path.rfind('/');
+  if (scheme_end != std::string::npos && slash > scheme_end + 2) {
+    // An absolute URI (a shallow clone's files live in the source table): its folder is
+    // a store of its own.
+    DELTACPP_ASSIGN_OR_RAISE(reader->store_,
+                             ObjectStore::Make(file.path.substr(0, slash)));
+    reader->path_ = arrow::util::UriUnescape(file.path.substr(slash + 1));
+  } else {
+    // A relative URI: percent-decoding it once gives the stored name.
+    reader->path_ = arrow::util::UriUnescape(file.path);
+  }
+  // Deletion vectors are found from the table's root, wherever the data file is.
   const auto& store = *context->snapshot->store();
   if (file.only_rows.has_value()) {
     reader->listed_rows_ = *file.only_rows;
@@ -109,7 +117,7 @@ Result<std::unique_ptr<DataFileReader>> DataFileReader::Open(
   }
   DELTACPP_ASSIGN_OR_RAISE(
       reader->batches_,
-      ReadParquetFile(store, reader->path_, file.size, context->parquet));
+      ReadParquetFile(*reader->store_, reader->path_, file.size, context->parquet));
   const auto& schema = *context->read_schema;
   reader->partition_scalars_.assign(schema.num_fields(), nullptr);
   for (int i = 0; i < schema.num_fields(); ++i) {
@@ -130,9 +138,7 @@ Result<std::unique_ptr<DataFileReader>> DataFileReader::Open(
   return reader;
 }
 
-std::string DataFileReader::FullPath() const {
-  return context_->snapshot->store()->FullPath(path_);
-}
+std::string DataFileReader::FullPath() const { return store_->FullPath(path_); }
 
 Result<std::shared_ptr<arrow::RecordBatch>> DataFileReader::Next() {
   while (true) {

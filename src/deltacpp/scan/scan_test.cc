@@ -275,6 +275,37 @@ TEST_F(PartitionedScanTest, FilterKeepsTrueRowsAndReadsColumnsItNeeds) {
   ASSERT_RAISES_DELTA(kInvalidArgument, bad);
 }
 
+TEST_F(PartitionedScanTest, AbsoluteUrisNameFilesAnywhere) {
+  // A shallow clone's log names its source table's files by absolute URI: here f2 moves
+  // to another folder (with a space, percent-encoded in the URI).
+  ASSERT_OK_AND_ASSIGN(auto elsewhere, TempDir::Make());
+  const auto source = dir_->path() / "p=__HIVE_DEFAULT_PARTITION__/q=x/f2.parquet";
+  const auto moved = elsewhere.path() / "other place" / "f2.parquet";
+  std::filesystem::create_directories(moved.parent_path());
+  std::filesystem::rename(source, moved);
+  const std::string uri =
+      "file://" + elsewhere.path().string() + "/other%20place/f2.parquet";
+  std::string add = AddLine("p=1/q=a%2520b/f1.parquet", R"({"p":null,"q":"x"})");
+  add.replace(add.find("p=1/q=a%2520b/f1.parquet"), 24, uri);
+  add.replace(add.find(R"("size":)") + 7,
+              add.find(",", add.find(R"("size":)")) - add.find(R"("size":)") - 7,
+              std::to_string(std::filesystem::file_size(moved)));
+  ASSERT_OK(testing::WriteCommit(
+      dir_->path(), 1,
+      {R"({"remove":{"path":"p=__HIVE_DEFAULT_PARTITION__/q=x/f2.parquet","deletionTimestamp":2,"dataChange":true}})",
+       add}));
+  ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir_->path().string()));
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
+  ASSERT_OK_AND_ASSIGN(auto scan, ScanBuilder(snapshot).Build());
+  ASSERT_OK_AND_ASSIGN(auto rows, scan->ToTable());
+  EXPECT_EQ(SortedInt64s(*rows, "value"), (std::vector<int64_t>{1, 2, 3, 10}));
+  std::filesystem::remove(moved);
+  auto missing = scan->ToTable();
+  ASSERT_RAISES_DELTA(kFileNotFound, missing);
+  EXPECT_NE(missing.status().message().find("other place"), std::string::npos)
+      << missing.status().message();
+}
+
 TEST_F(PartitionedScanTest, PartitionPruningNeverOpensPrunedFiles) {
   // f1 is garbage: a scan that opened it would fail.
   ASSERT_OK(testing::WriteFile(dir_->path() / "p=1/q=a%20b/f1.parquet", "not parquet"));
