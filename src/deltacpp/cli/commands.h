@@ -32,4 +32,9 @@ CommandRunner AddFilesCommand(CLI::App& app);
 ///                   [--format ...] [--output FILE]`: the change data feed.
 CommandRunner AddChangesCommand(CLI::App& app);
 
+/// `deltacpp write TABLE INPUT... [--format csv|json|parquet] [--mode M]
+///                 [--partition-by a,b] [--name N] [--description D] [--property k=v]
+///                 [--compression C]`: rows into a table (created when missing).
+CommandRunner AddWriteCommand(CLI::App& app);
+
 }  // namespace deltacpp::cli

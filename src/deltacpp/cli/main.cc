@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
       {"history", deltacpp::cli::AddHistoryCommand(app)},
       {"files", deltacpp::cli::AddFilesCommand(app)},
       {"changes", deltacpp::cli::AddChangesCommand(app)},
+      {"write", deltacpp::cli::AddWriteCommand(app)},
   };
   CLI11_PARSE(app, argc, argv);
   if (threads > 0) {

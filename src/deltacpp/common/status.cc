@@ -16,6 +16,8 @@ const char* DeltaErrorCodeName(DeltaErrorCode code) {
       return "FileNotFound";
     case DeltaErrorCode::kInvalidArgument:
       return "InvalidArgument";
+    case DeltaErrorCode::kConflict:
+      return "Conflict";
   }
   return "Unknown";
 }
@@ -34,6 +36,8 @@ arrow::StatusCode ArrowCodeFor(DeltaErrorCode code) {
     case DeltaErrorCode::kCorruptLog:
     case DeltaErrorCode::kInvalidArgument:
       return arrow::StatusCode::Invalid;
+    case DeltaErrorCode::kConflict:
+      return arrow::StatusCode::AlreadyExists;
   }
   return arrow::StatusCode::UnknownError;
 }

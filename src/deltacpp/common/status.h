@@ -38,6 +38,9 @@ enum class DeltaErrorCode {
   kFileNotFound,
   /// The caller asked for something that does not fit the table (an unknown column, ...).
   kInvalidArgument,
+  /// A commit lost to a concurrent one it conflicts with, or a path to be created
+  /// atomically exists already.
+  kConflict,
 };
 
 /// The name of a code as it appears in messages ("TableNotFound").

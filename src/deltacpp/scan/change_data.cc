@@ -116,7 +116,7 @@ Status AddVersionFiles(const ObjectStore& store, const VersionChanges& changes,
 }  // namespace
 
 Result<std::shared_ptr<ChangeDataScan>> ChangeDataScanBuilder::Build() const {
-  DELTACPP_RETURN_NOT_OK(internal::EnsureComputeInitialized());
+  DELTACPP_RETURN_NOT_OK(EnsureComputeInitialized());
   if (limit_.has_value() && *limit_ < 0) {
     return DeltaError(DeltaErrorCode::kInvalidArgument, "limit ", *limit_,
                       " is negative");

@@ -8,7 +8,6 @@
 #include <arrow/array/util.h>
 #include <arrow/compute/api_vector.h>
 #include <arrow/compute/exec.h>
-#include <arrow/compute/initialize.h>
 #include <arrow/datum.h>
 #include <arrow/scalar.h>
 #include <arrow/util/thread_pool.h>
@@ -19,11 +18,6 @@
 #include "deltacpp/scan/physical_to_logical.h"
 
 namespace deltacpp::internal {
-
-Status EnsureComputeInitialized() {
-  static const Status status = arrow::compute::Initialize();
-  return status;
-}
 
 Result<std::shared_ptr<arrow::Schema>> SelectFields(
     const std::shared_ptr<arrow::Schema>& table_schema,

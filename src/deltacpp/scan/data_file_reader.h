@@ -16,11 +16,9 @@
 #include "deltacpp/kernel/parquet_file.h"
 #include "deltacpp/kernel/schema/column_mapping.h"
 #include "deltacpp/kernel/snapshot.h"
+#include "deltacpp/scan/compute_init.h"
 
 namespace deltacpp::internal {
-
-/// Arrow compute kernels are registered once per process.
-Status EnsureComputeInitialized();
 
 /// The fields of `table_schema` named by `columns`, in that order (all when nullopt).
 /// Fails with kInvalidArgument for a column not in the table (naming the columns it has,

@@ -8,7 +8,7 @@
 namespace deltacpp {
 
 Result<std::shared_ptr<Scan>> ScanBuilder::Build() const {
-  DELTACPP_RETURN_NOT_OK(internal::EnsureComputeInitialized());
+  DELTACPP_RETURN_NOT_OK(EnsureComputeInitialized());
   const auto& table_schema = snapshot_->schema();
   if (limit_.has_value() && *limit_ < 0) {
     return DeltaError(DeltaErrorCode::kInvalidArgument, "scan limit ", *limit_,

@@ -1,8 +1,14 @@
 #include "deltacpp/storage/object_store.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <random>
 
 #include <arrow/filesystem/localfs.h>
 #include <arrow/filesystem/path_util.h>
@@ -117,6 +123,82 @@ Result<std::shared_ptr<arrow::io::RandomAccessFile>> ObjectStore::OpenForRead(
   auto file = size >= 0 ? fs_->OpenInputFile(info) : fs_->OpenInputFile(path);
   if (!file.ok()) return NotFoundOr(file.status(), path);
   return *std::move(file);
+}
+
+bool ObjectStore::is_local() const { return fs_->type_name() == "local"; }
+
+Result<std::shared_ptr<arrow::io::OutputStream>> ObjectStore::OpenForWrite(
+    std::string_view relative_path) const {
+  const std::string path = FullPath(relative_path);
+  const auto slash = path.rfind('/');
+  if (slash != std::string::npos && slash > 0) {
+    DELTACPP_RETURN_NOT_OK(fs_->CreateDir(path.substr(0, slash), /*recursive=*/true));
+  }
+  auto stream = fs_->OpenOutputStream(path);
+  if (!stream.ok()) return NotFoundOr(stream.status(), path);
+  return *std::move(stream);
+}
+
+Status ObjectStore::Delete(std::string_view relative_path) const {
+  const std::string path = FullPath(relative_path);
+  auto status = fs_->DeleteFile(path);
+  if (status.ok()) return status;
+  const int error_number = arrow::internal::ErrnoFromStatus(status);
+  if (error_number == ENOENT) return Status::OK();
+  return status.WithMessage(status.message(), " (", path, ")");
+}
+
+Status ObjectStore::PutIfAbsent(std::string_view relative_path,
+                                std::string_view contents) const {
+  const std::string path = FullPath(relative_path);
+  if (!is_local()) {
+    return DeltaError(DeltaErrorCode::kUnsupportedFeature, "atomic create of ", path,
+                      " on a ", fs_->type_name(),
+                      " filesystem is not supported yet (local tables only)");
+  }
+  const auto slash = path.rfind('/');
+  const std::string dir = path.substr(0, slash);
+  DELTACPP_RETURN_NOT_OK(fs_->CreateDir(dir, /*recursive=*/true));
+  static std::atomic<uint64_t> counter{0};
+  static const uint64_t process_salt = std::random_device{}();
+  const std::string temp =
+      dir + "/." + path.substr(slash + 1) + "." + std::to_string(::getpid()) + "." +
+      std::to_string(process_salt) + "." + std::to_string(counter++) + ".tmp";
+  auto io_error = [&](const char* what, const std::string& where) {
+    return DeltaError(DeltaErrorCode::kFileNotFound, what, " ", where, ": ",
+                      std::strerror(errno));
+  };
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return io_error("cannot create", temp);
+  size_t written = 0;
+  while (written < contents.size()) {
+    const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const Status error = io_error("cannot write", temp);
+      ::close(fd);
+      ::unlink(temp.c_str());
+      return error;
+    }
+    written += static_cast<size_t>(n);
+  }
+  // Durable before it becomes visible: a reader must never find a torn commit.
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    const Status error = io_error("cannot flush", temp);
+    ::unlink(temp.c_str());
+    return error;
+  }
+  const int linked = ::link(temp.c_str(), path.c_str());
+  const int link_errno = errno;
+  ::unlink(temp.c_str());
+  if (linked != 0) {
+    if (link_errno == EEXIST) {
+      return DeltaError(DeltaErrorCode::kConflict, path, " already exists");
+    }
+    errno = link_errno;
+    return io_error("cannot link", path);
+  }
+  return Status::OK();
 }
 
 }  // namespace deltacpp

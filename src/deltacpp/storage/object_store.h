@@ -53,6 +53,25 @@ class DELTACPP_EXPORT ObjectStore {
   Result<std::shared_ptr<arrow::io::RandomAccessFile>> OpenForRead(
       std::string_view relative_path, int64_t size = -1) const;
 
+  /// A new file at `relative_path` (parent folders created), replacing any there; for
+  /// data files and checkpoints, whose names are unique or rewritten whole.
+  Result<std::shared_ptr<arrow::io::OutputStream>> OpenForWrite(
+      std::string_view relative_path) const;
+
+  /// Creates `relative_path` holding `contents` only if nothing is there, atomically:
+  /// of writers racing for one path exactly one succeeds, and readers never see a
+  /// partial file. The others fail with kConflict. On the local disk the contents go
+  /// to a hidden temporary file that is then hard-linked into place (link(2) never
+  /// replaces). Other filesystems fail with kUnsupportedFeature until their own
+  /// conditional writes exist.
+  Status PutIfAbsent(std::string_view relative_path, std::string_view contents) const;
+
+  /// Removes file `relative_path`; a missing file is not an error.
+  Status Delete(std::string_view relative_path) const;
+
+  /// True for the local filesystem.
+  bool is_local() const;
+
   /// The full filesystem path of `relative_path` (for messages and for arrow::fs users).
   std::string FullPath(std::string_view relative_path) const;
 

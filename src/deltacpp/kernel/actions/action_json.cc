@@ -294,6 +294,9 @@ Result<Action> ParseCommitInfo(const Value& obj, const Context& ctx) {
   DELTACPP_ASSIGN_OR_RAISE(auto parameters,
                            OptStringMap(obj, names::kOperationParameters, ctx));
   if (parameters) info.operation_parameters = *std::move(parameters);
+  DELTACPP_ASSIGN_OR_RAISE(auto metrics,
+                           OptStringMap(obj, names::kOperationMetrics, ctx));
+  if (metrics) info.operation_metrics = *std::move(metrics);
   info.json = internal::ToJsonText(obj);
   return info;
 }

@@ -70,6 +70,7 @@ inline constexpr std::string_view kTimestamp = "timestamp";
 inline constexpr std::string_view kInCommitTimestamp = "inCommitTimestamp";
 inline constexpr std::string_view kOperation = "operation";
 inline constexpr std::string_view kOperationParameters = "operationParameters";
+inline constexpr std::string_view kOperationMetrics = "operationMetrics";
 inline constexpr std::string_view kEngineInfo = "engineInfo";
 inline constexpr std::string_view kReadVersion = "readVersion";
 inline constexpr std::string_view kIsBlindAppend = "isBlindAppend";

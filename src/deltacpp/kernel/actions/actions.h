@@ -127,6 +127,8 @@ struct CommitInfo {
   std::optional<std::string> operation;
   /// Values kept as their JSON text (strings unquoted).
   StringMap operation_parameters;
+  /// Values kept as their JSON text (strings unquoted), e.g. numOutputRows.
+  StringMap operation_metrics;
   std::optional<std::string> engine_info;
   std::optional<int64_t> read_version;
   std::optional<bool> is_blind_append;

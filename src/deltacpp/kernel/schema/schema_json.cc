@@ -252,4 +252,115 @@ std::string DeltaTypeString(const arrow::DataType& type) {
   }
 }
 
+namespace {
+
+// The Delta JSON of `type` (a nested type as an object, a primitive as its name).
+Status WriteType(const arrow::DataType& type,
+                 rapidjson::Writer<rapidjson::StringBuffer>& out);
+
+Status WriteField(const arrow::Field& field,
+                  rapidjson::Writer<rapidjson::StringBuffer>& out) {
+  out.StartObject();
+  out.Key("name");
+  out.String(field.name().data(), static_cast<rapidjson::SizeType>(field.name().size()));
+  out.Key("type");
+  DELTACPP_RETURN_NOT_OK(WriteType(*field.type(), out));
+  out.Key("nullable");
+  out.Bool(field.nullable());
+  out.Key("metadata");
+  out.StartObject();
+  if (field.metadata() != nullptr) {
+    // Values are kept as JSON text (see ParseSchemaJson): written back verbatim.
+    for (int64_t i = 0; i < field.metadata()->size(); ++i) {
+      const auto& key = field.metadata()->key(i);
+      const auto& value = field.metadata()->value(i);
+      out.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+      rapidjson::Document parsed;
+      parsed.Parse(value.data(), value.size());
+      if (parsed.HasParseError()) {
+        out.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+      } else {
+        out.RawValue(value.data(), value.size(), parsed.GetType());
+      }
+    }
+  }
+  out.EndObject();
+  out.EndObject();
+  return Status::OK();
+}
+
+Status WriteType(const arrow::DataType& type,
+                 rapidjson::Writer<rapidjson::StringBuffer>& out) {
+  switch (type.id()) {
+    case arrow::Type::STRUCT: {
+      if (type.Equals(*VariantStorageType())) {
+        out.String("variant");
+        return Status::OK();
+      }
+      out.StartObject();
+      out.Key("type");
+      out.String("struct");
+      out.Key("fields");
+      out.StartArray();
+      for (const auto& field : type.fields())
+        DELTACPP_RETURN_NOT_OK(WriteField(*field, out));
+      out.EndArray();
+      out.EndObject();
+      return Status::OK();
+    }
+    case arrow::Type::LIST: {
+      const auto& element = static_cast<const arrow::ListType&>(type).value_field();
+      out.StartObject();
+      out.Key("type");
+      out.String("array");
+      out.Key("elementType");
+      DELTACPP_RETURN_NOT_OK(WriteType(*element->type(), out));
+      out.Key("containsNull");
+      out.Bool(element->nullable());
+      out.EndObject();
+      return Status::OK();
+    }
+    case arrow::Type::MAP: {
+      const auto& map = static_cast<const arrow::MapType&>(type);
+      out.StartObject();
+      out.Key("type");
+      out.String("map");
+      out.Key("keyType");
+      DELTACPP_RETURN_NOT_OK(WriteType(*map.key_type(), out));
+      out.Key("valueType");
+      DELTACPP_RETURN_NOT_OK(WriteType(*map.item_type(), out));
+      out.Key("valueContainsNull");
+      out.Bool(map.item_field()->nullable());
+      out.EndObject();
+      return Status::OK();
+    }
+    default: {
+      const std::string name = DeltaTypeString(type);
+      if (name.empty() || name[0] == '<') {
+        return DeltaError(DeltaErrorCode::kInvalidArgument, "type ", type.ToString(),
+                          " has no Delta counterpart");
+      }
+      out.String(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+      return Status::OK();
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::string> SchemaToJson(const arrow::Schema& schema) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> out(buffer);
+  out.StartObject();
+  out.Key("type");
+  out.String("struct");
+  out.Key("fields");
+  out.StartArray();
+  for (const auto& field : schema.fields())
+    DELTACPP_RETURN_NOT_OK(WriteField(*field, out));
+  out.EndArray();
+  out.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 }  // namespace deltacpp

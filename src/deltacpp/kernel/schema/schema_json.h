@@ -30,6 +30,11 @@ namespace deltacpp {
 DELTACPP_EXPORT Result<std::shared_ptr<arrow::Schema>> ParseSchemaJson(
     std::string_view schema_string);
 
+/// The schema string of `schema` (the inverse of ParseSchemaJson: field metadata values
+/// are JSON text and are written back as such). Fails with kInvalidArgument for a type
+/// with no Delta counterpart, naming it.
+DELTACPP_EXPORT Result<std::string> SchemaToJson(const arrow::Schema& schema);
+
 /// The Delta name of an Arrow type as used for the table schema, nested types spelled out
 /// ("long", "decimal(10,2)", "array<string>", "struct<a: long, b: map<string, int>>").
 /// Types with no Delta counterpart are named by Arrow's name in angle brackets.

@@ -1,8 +1,14 @@
 #include "deltacpp/kernel/table_features/feature_gate.h"
 
 #include <array>
+#include <functional>
+#include <set>
 #include <string>
 
+#include <arrow/type.h>
+#include <arrow/util/key_value_metadata.h>
+
+#include "deltacpp/kernel/schema/schema_json.h"
 #include "deltacpp/kernel/table_features/table_feature.h"
 
 namespace deltacpp {
@@ -58,6 +64,153 @@ Status CheckReadSupported(const Protocol& protocol) {
     }
   }
   return Status::OK();
+}
+
+namespace {
+
+// Writer features whose every writer-side rule delta-cpp honours for the commits it
+// makes (appends and overwrites with plain column names).
+constexpr std::array kSupportedWriterFeatures = {
+    table_features::kAppendOnly,           // no data removed (txn/ refuses)
+    table_features::kInvariants,           // only without invariants (checked below)
+    table_features::kCheckConstraints,     // only without constraints (checked below)
+    table_features::kGeneratedColumns,     // only without generated columns
+    table_features::kIdentityColumns,      // only without identity columns
+    table_features::kChangeDataFeed,       // appends and overwrites need no cdc files
+    table_features::kTimestampNtz,         // a type
+    table_features::kDeletionVectors,      // files with vectors are removed with them
+    table_features::kDomainMetadata,       // kept as they are
+    table_features::kVacuumProtocolCheck,  // no commit-time rule
+    table_features::kTypeWidening,         // writes use the current types
+    table_features::kTypeWideningPreview, table_features::kVariantType,
+    table_features::kVariantTypePreview,
+    table_features::kColumnMapping,  // mode none only (ops/ checks the mode)
+};
+
+bool AnyFieldHas(const arrow::FieldVector& fields, std::string_view key) {
+  for (const auto& field : fields) {
+    if (field->metadata() != nullptr && field->metadata()->Contains(std::string(key))) {
+      return true;
+    }
+    if (AnyFieldHas(field->type()->fields(), key)) return true;
+  }
+  return false;
+}
+
+bool AnyTypeIs(const arrow::FieldVector& fields,
+               const std::function<bool(const arrow::DataType&)>& test) {
+  for (const auto& field : fields) {
+    if (test(*field->type()) || AnyTypeIs(field->type()->fields(), test)) return true;
+  }
+  return false;
+}
+
+bool IsTrue(const Metadata& metadata, const std::string& key) {
+  auto value = metadata.configuration.find(key);
+  return value != metadata.configuration.end() && value->second == "true";
+}
+
+// Rules a table's metadata turns on that delta-cpp does not enforce yet.
+std::vector<std::string> UnenforcedRules(const arrow::Schema* schema,
+                                         const Metadata& metadata) {
+  std::vector<std::string> rules;
+  if (schema != nullptr) {
+    if (AnyFieldHas(schema->fields(), "delta.invariants"))
+      rules.push_back("column invariants");
+    if (AnyFieldHas(schema->fields(), "delta.generationExpression")) {
+      rules.push_back("generated columns");
+    }
+    if (AnyFieldHas(schema->fields(), "delta.identity.start")) {
+      rules.push_back("identity columns");
+    }
+  }
+  for (const auto& [key, value] : metadata.configuration) {
+    if (key.rfind("delta.constraints.", 0) == 0) {
+      rules.push_back("CHECK constraint " + key.substr(18));
+    }
+  }
+  if (IsTrue(metadata, "delta.enableInCommitTimestamps")) {
+    rules.push_back("in-commit timestamps");
+  }
+  if (IsTrue(metadata, "delta.enableRowTracking")) rules.push_back("row tracking");
+  return rules;
+}
+
+Status RefuseRules(const std::vector<std::string>& rules) {
+  if (rules.empty()) return Status::OK();
+  std::string list;
+  for (const auto& rule : rules) list += (list.empty() ? "" : ", ") + rule;
+  return DeltaError(DeltaErrorCode::kUnsupportedFeature, "the table uses ", list,
+                    ", which delta-cpp does not enforce on writes yet");
+}
+
+}  // namespace
+
+Status CheckWriteSupported(const Protocol& protocol, const Metadata& metadata) {
+  DELTACPP_RETURN_NOT_OK(CheckReadSupported(protocol));
+  if (protocol.min_writer_version < 1 || protocol.min_writer_version > 7) {
+    return DeltaError(DeltaErrorCode::kUnsupportedFeature, "writer protocol version ",
+                      protocol.min_writer_version, " is not supported");
+  }
+  if (protocol.writer_features.has_value()) {
+    std::string missing;
+    for (const auto& feature : *protocol.writer_features) {
+      bool supported = false;
+      for (auto known : kSupportedWriterFeatures) supported |= known == feature;
+      if (!supported) missing += (missing.empty() ? "'" : ", '") + feature + "'";
+    }
+    if (!missing.empty()) {
+      return DeltaError(DeltaErrorCode::kUnsupportedFeature,
+                        "the table needs writer feature(s) ", missing,
+                        ", which delta-cpp does not support yet");
+    }
+  }
+  std::shared_ptr<arrow::Schema> schema;
+  if (!metadata.schema_string.empty()) {
+    auto parsed = ParseSchemaJson(metadata.schema_string);
+    if (parsed.ok()) schema = *parsed;
+  }
+  return RefuseRules(UnenforcedRules(schema.get(), metadata));
+}
+
+Result<Protocol> ProtocolForNewTable(const arrow::Schema& schema,
+                                     const Metadata& metadata) {
+  DELTACPP_RETURN_NOT_OK(RefuseRules(UnenforcedRules(&schema, metadata)));
+  auto mode = metadata.configuration.find("delta.columnMapping.mode");
+  if (mode != metadata.configuration.end() && mode->second != "none") {
+    return DeltaError(DeltaErrorCode::kUnsupportedFeature,
+                      "delta-cpp does not create column-mapped tables yet");
+  }
+  std::vector<std::string> reader_features, writer_features;
+  const bool ntz = AnyTypeIs(schema.fields(), [](const arrow::DataType& type) {
+    return type.id() == arrow::Type::TIMESTAMP &&
+           static_cast<const arrow::TimestampType&>(type).timezone().empty();
+  });
+  const bool variant = AnyTypeIs(schema.fields(), [](const arrow::DataType& type) {
+    return type.Equals(*VariantStorageType());
+  });
+  if (ntz) reader_features.emplace_back(table_features::kTimestampNtz);
+  if (variant) reader_features.emplace_back(table_features::kVariantType);
+  if (IsTrue(metadata, "delta.enableDeletionVectors")) {
+    reader_features.emplace_back(table_features::kDeletionVectors);
+  }
+  Protocol protocol;
+  const bool cdf = IsTrue(metadata, "delta.enableChangeDataFeed");
+  if (reader_features.empty()) {
+    protocol.min_reader_version = 1;
+    protocol.min_writer_version = cdf ? 4 : 2;
+    return protocol;
+  }
+  writer_features = reader_features;
+  if (IsTrue(metadata, "delta.appendOnly")) {
+    writer_features.emplace_back(table_features::kAppendOnly);
+  }
+  if (cdf) writer_features.emplace_back(table_features::kChangeDataFeed);
+  protocol.min_reader_version = 3;
+  protocol.min_writer_version = 7;
+  protocol.reader_features = std::move(reader_features);
+  protocol.writer_features = std::move(writer_features);
+  return protocol;
 }
 
 }  // namespace deltacpp

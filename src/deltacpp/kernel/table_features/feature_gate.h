@@ -6,6 +6,8 @@
 
 #include <string_view>
 
+#include <arrow/type_fwd.h>
+
 #include "deltacpp/common/status.h"
 #include "deltacpp/kernel/actions/actions.h"
 
@@ -21,5 +23,22 @@ DELTACPP_EXPORT bool IsReaderFeatureSupported(std::string_view feature);
 /// DeltaErrorCode::kUnsupportedFeature naming the reader version or every reader feature
 /// that is missing.
 DELTACPP_EXPORT Status CheckReadSupported(const Protocol& protocol);
+
+/// OK when delta-cpp may commit to a table with `protocol` and `metadata`: it can read
+/// it, every writer feature it lists is one delta-cpp honours, and it uses none of the
+/// rules delta-cpp does not enforce yet (column invariants, CHECK constraints, generated
+/// or identity columns, in-commit timestamps, row tracking). Otherwise fails with
+/// kUnsupportedFeature naming each.
+DELTACPP_EXPORT Status CheckWriteSupported(const Protocol& protocol,
+                                           const Metadata& metadata);
+
+/// The least protocol for a new table of `schema` (its Arrow schema, with Delta field
+/// metadata) and `metadata`: reader 1 / writer 2, raised to the legacy versions its
+/// properties need (writer 4 for change data feed), or to reader 3 / writer 7 listing
+/// just the features it uses when one of them has no legacy version (timestamp_ntz,
+/// variant, deletion vectors). Fails like CheckWriteSupported for what delta-cpp
+/// cannot honour.
+DELTACPP_EXPORT Result<Protocol> ProtocolForNewTable(const arrow::Schema& schema,
+                                                     const Metadata& metadata);
 
 }  // namespace deltacpp
