@@ -221,9 +221,10 @@ class PartitionedFileWriter {
 
   Status Start(OpenFile& open) {
     const std::string codec = options_.compression == "none" ? "" : options_.compression;
-    open.relative_path = open.key.folder + "part-" + std::to_string(next_file_++) + "-" +
-                         RandomUuid() + "-c000" + (codec.empty() ? "" : "." + codec) +
-                         ".parquet";
+    char number[8];
+    std::snprintf(number, sizeof(number), "%05d", next_file_++);
+    open.relative_path = open.key.folder + "part-" + number + "-" + RandomUuid() +
+                         "-c000" + (codec.empty() ? "" : "." + codec) + ".parquet";
     DELTACPP_ASSIGN_OR_RAISE(open.sink, store_->OpenForWrite(open.relative_path));
     parquet::WriterProperties::Builder properties;
     DELTACPP_ASSIGN_OR_RAISE(auto compression, CompressionOf(options_.compression));
