@@ -140,3 +140,23 @@ def test_append_to_a_table_deltalake_created(deltacpp_bin):
         expected = pa.concat_tables([expected, first])
         assert compare(deltacpp_rows(deltacpp_bin, table, scratch), expected) is None
         assert DeltaTable(str(table)).version() == 2
+
+
+def test_deltalake_reads_our_checkpoints(deltacpp_bin):
+    rows = pa.table({"id": pa.array([1, 2], pa.int64()),
+                     "p": pa.array(["a", None], pa.string()),
+                     "m": pa.array([[("k", "v")], []], pa.map_(pa.string(), pa.string()))})
+    with tempfile.TemporaryDirectory() as scratch:
+        table = pathlib.Path(scratch) / "t"
+        for _ in range(12):  # versions 0..11: a checkpoint at 10 (the default interval)
+            deltacpp_write(deltacpp_bin, table, rows, scratch, "--mode", "append",
+                           "--partition-by", "p")
+        log = table / "_delta_log"
+        assert (log / "00000000000000000010.checkpoint.parquet").exists()
+        # Without the commits before it, only the checkpoint can say what is live.
+        for version in range(10):
+            (log / f"{version:020d}.json").unlink()
+        expected = pa.concat_tables([rows] * 12)
+        assert compare(deltalake_rows(table), expected) is None
+        assert compare(deltacpp_rows(deltacpp_bin, table, scratch), expected) is None
+        assert DeltaTable(str(table)).version() == 11

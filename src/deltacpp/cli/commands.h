@@ -37,4 +37,7 @@ CommandRunner AddChangesCommand(CLI::App& app);
 ///                 [--compression C]`: rows into a table (created when missing).
 CommandRunner AddWriteCommand(CLI::App& app);
 
+/// `deltacpp checkpoint TABLE [--version N | --timestamp T]`: writes a checkpoint.
+CommandRunner AddCheckpointCommand(CLI::App& app);
+
 }  // namespace deltacpp::cli

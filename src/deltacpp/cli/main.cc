@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
       {"files", deltacpp::cli::AddFilesCommand(app)},
       {"changes", deltacpp::cli::AddChangesCommand(app)},
       {"write", deltacpp::cli::AddWriteCommand(app)},
+      {"checkpoint", deltacpp::cli::AddCheckpointCommand(app)},
   };
   CLI11_PARSE(app, argc, argv);
   if (threads > 0) {

@@ -139,6 +139,12 @@ Result<std::shared_ptr<arrow::io::OutputStream>> ObjectStore::OpenForWrite(
   return *std::move(stream);
 }
 
+Status ObjectStore::Rename(std::string_view from, std::string_view to) const {
+  auto status = fs_->Move(FullPath(from), FullPath(to));
+  if (status.ok()) return status;
+  return NotFoundOr(status, FullPath(from));
+}
+
 Status ObjectStore::Delete(std::string_view relative_path) const {
   const std::string path = FullPath(relative_path);
   auto status = fs_->DeleteFile(path);

@@ -66,6 +66,9 @@ class DELTACPP_EXPORT ObjectStore {
   /// conditional writes exist.
   Status PutIfAbsent(std::string_view relative_path, std::string_view contents) const;
 
+  /// Moves file `from` to `to`, replacing it (atomic on the local disk).
+  Status Rename(std::string_view from, std::string_view to) const;
+
   /// Removes file `relative_path`; a missing file is not an error.
   Status Delete(std::string_view relative_path) const;
 

@@ -8,6 +8,7 @@
 #include "deltacpp/kernel/actions/action_writer.h"
 #include "deltacpp/kernel/log/log_path.h"
 #include "deltacpp/kernel/table_features/feature_gate.h"
+#include "deltacpp/txn/checkpoint_writer.h"
 
 namespace deltacpp {
 
@@ -132,7 +133,16 @@ Result<int64_t> Transaction::Commit(const Operation& operation,
   for (int attempt = 1;; ++attempt) {
     const std::string commit = CommitToJson(Actions(operation));
     auto put = store.PutIfAbsent(LogFilePath(CommitFileName(version)), commit);
-    if (put.ok()) return version;
+    if (put.ok()) {
+      if (options.checkpoint && version > 0 &&
+          version % CheckpointInterval(metadata) == 0) {
+        // The commit is durable already; a checkpoint only speeds up readers, so a
+        // failure to write one does not fail the commit (the next interval retries).
+        auto snapshot = table_.SnapshotAt(version);
+        if (snapshot.ok()) (void)WriteCheckpoint(**snapshot);
+      }
+      return version;
+    }
     if (GetDeltaErrorCode(put) != DeltaErrorCode::kConflict) return put;
     if (read_snapshot_ == nullptr) {
       return DeltaError(DeltaErrorCode::kConflict, "table ", table_.uri(),

@@ -31,6 +31,8 @@ struct Operation {
 struct CommitOptions {
   /// How often to try again after losing a race to a commit that does not conflict.
   int max_attempts = 10000;
+  /// Write a checkpoint after committing a multiple of delta.checkpointInterval.
+  bool checkpoint = true;
 };
 
 class DELTACPP_EXPORT Transaction {

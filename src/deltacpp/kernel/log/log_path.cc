@@ -94,6 +94,13 @@ std::string CommitFileName(int64_t version) {
   return name;
 }
 
+std::string CheckpointFileName(int64_t version) {
+  char name[64];
+  std::snprintf(name, sizeof(name), "%020lld.checkpoint.parquet",
+                static_cast<long long>(version));
+  return name;
+}
+
 std::string LogFilePath(std::string_view name) {
   std::string path(kDeltaLogDir);
   path += '/';

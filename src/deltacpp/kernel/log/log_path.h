@@ -50,6 +50,9 @@ DELTACPP_EXPORT std::optional<ParsedLogFileName> ParseLogFileName(std::string_vi
 /// "00000000000000000010.json" for version 10.
 DELTACPP_EXPORT std::string CommitFileName(int64_t version);
 
+/// "00000000000000000010.checkpoint.parquet": the classic single-file checkpoint.
+DELTACPP_EXPORT std::string CheckpointFileName(int64_t version);
+
 /// "_delta_log/00000000000000000010.json" for version 10: the path from the table root.
 DELTACPP_EXPORT std::string CommitFilePath(int64_t version);
 

@@ -1,0 +1,75 @@
+#include "deltacpp/txn/checkpoint_writer.h"
+
+#include <gtest/gtest.h>
+
+#include "deltacpp/kernel/log/log_segment.h"
+#include "deltacpp/kernel/table.h"
+#include "deltacpp/testing/gtest_util.h"
+#include "deltacpp/testing/temp_dir.h"
+#include "deltacpp/testing/test_tables.h"
+#include "deltacpp/txn/transaction.h"
+
+namespace deltacpp {
+namespace {
+
+// A checkpoint of a table of every kind of state reads back as the same snapshot.
+TEST(CheckpointWriterTest, CheckpointReplaysToTheSameSnapshot) {
+  for (const char* name :
+       {"golden/dv-partitioned-with-checkpoint", "delta-rs/simple_table",
+        "golden/data-reader-partition-values", "delta-rs/cdf-table"}) {
+    SCOPED_TRACE(name);
+    ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
+    ASSERT_OK(testing::CopyTable(testing::TestdataPath(name), dir.path()));
+    ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir.path().string()));
+    ASSERT_OK_AND_ASSIGN(auto before, table.LatestSnapshot());
+    ASSERT_OK(WriteCheckpoint(*before));
+    // Readers now start from our checkpoint.
+    ASSERT_OK_AND_ASSIGN(auto segment, LogSegment::Build(*table.store()));
+    EXPECT_EQ(segment.checkpoint_version, before->version());
+    EXPECT_TRUE(segment.commits.empty());
+    ASSERT_OK_AND_ASSIGN(auto after, table.LatestSnapshot());
+    EXPECT_EQ(after->protocol(), before->protocol());
+    EXPECT_EQ(after->metadata(), before->metadata());
+    EXPECT_EQ(after->app_transactions(), before->app_transactions());
+    ASSERT_EQ(after->files().size(), before->files().size());
+    std::map<std::string, AddFile> by_path;
+    for (const auto& file : before->files()) by_path[file.path] = file;
+    for (auto file : after->files()) {
+      auto expected = by_path.at(file.path);
+      file.data_change = expected.data_change;
+      EXPECT_EQ(file, expected) << file.path;
+    }
+    EXPECT_EQ(after->tombstones().size(), before->tombstones().size());
+  }
+}
+
+TEST(CheckpointWriterTest, CommitsCheckpointEveryInterval) {
+  ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
+  ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir.path().string()));
+  ASSERT_OK_AND_ASSIGN(auto create, Transaction::Begin(table));
+  create.SetProtocol(Protocol{1, 2, std::nullopt, std::nullopt});
+  Metadata metadata;
+  metadata.id = "t";
+  metadata.schema_string = R"({"type":"struct","fields":[]})";
+  metadata.configuration[std::string(kCheckpointIntervalKey)] = "3";
+  create.SetMetadata(metadata);
+  ASSERT_OK(create.Commit(Operation{"CREATE TABLE", {}, {}}).status());
+  for (int i = 1; i <= 7; ++i) {
+    ASSERT_OK_AND_ASSIGN(auto append, Transaction::Begin(table));
+    AddFile add;
+    add.path = "f" + std::to_string(i) + ".parquet";
+    append.Add(add);
+    ASSERT_OK(append.Commit(Operation{"WRITE", {}, {}}).status());
+  }
+  const auto log = dir.path() / "_delta_log";
+  EXPECT_TRUE(std::filesystem::exists(log / "00000000000000000003.checkpoint.parquet"));
+  EXPECT_TRUE(std::filesystem::exists(log / "00000000000000000006.checkpoint.parquet"));
+  EXPECT_FALSE(std::filesystem::exists(log / "00000000000000000007.checkpoint.parquet"));
+  ASSERT_OK_AND_ASSIGN(auto segment, LogSegment::Build(*table.store()));
+  EXPECT_EQ(segment.checkpoint_version, 6);
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
+  EXPECT_EQ(snapshot->files().size(), 7u);
+}
+
+}  // namespace
+}  // namespace deltacpp
