@@ -49,39 +49,38 @@ std::string RandomUuid() {
   return text;
 }
 
-// Hive-style escaping of a partition value in a folder name, as Spark does it.
-std::string EscapePartitionValue(std::string_view value) {
-  static constexpr std::string_view kEscaped = "\"#%'*/:=?\\\x7f{[]^";
+// `text` with every byte that `keep` refuses written as %XX.
+template <typename Keep>
+std::string PercentEncode(std::string_view text, Keep keep) {
   std::string out;
-  for (char c : value) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || kEscaped.find(c) != std::string_view::npos) {
-      char hex[4];
-      std::snprintf(hex, sizeof(hex), "%%%02X", byte);
-      out += hex;
-    } else {
+  for (char c : text) {
+    if (keep(static_cast<unsigned char>(c))) {
       out.push_back(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof(hex), "%%%02X", static_cast<unsigned char>(c));
+      out += hex;
     }
   }
   return out;
+}
+
+// Hive-style escaping of a partition value in a folder name, as Spark does it.
+std::string EscapePartitionValue(std::string_view value) {
+  static constexpr std::string_view kEscaped = "\"#%'*/:=?\\\x7f{[]^";
+  return PercentEncode(value, [](unsigned char c) {
+    return c >= 0x20 && kEscaped.find(static_cast<char>(c)) == std::string_view::npos;
+  });
 }
 
 // A relative path as the URI add.path holds: reserved and non-ASCII bytes
 // percent-encoded, '/' kept.
 std::string PathToUri(std::string_view path) {
   static constexpr std::string_view kKept = "/-_.~!$&'()*+,;=:@";
-  std::string out;
-  for (char c : path) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) != 0 || kKept.find(c) != std::string_view::npos) {
-      out.push_back(c);
-    } else {
-      char hex[4];
-      std::snprintf(hex, sizeof(hex), "%%%02X", byte);
-      out += hex;
-    }
-  }
-  return out;
+  return PercentEncode(path, [](unsigned char c) {
+    return std::isalnum(c) != 0 ||
+           kKept.find(static_cast<char>(c)) != std::string_view::npos;
+  });
 }
 
 // The type Delta stores for `type`: nullopt when Delta has none.
