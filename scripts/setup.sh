@@ -50,3 +50,4 @@ if [[ "$(cat "$stamp_file" 2>/dev/null)" != "$want_stamp" ]]; then
   echo "$want_stamp" >"$stamp_file"
 fi
 echo "setup: ready (venv $venv, $("$venv/bin/python" -c 'import pyarrow; print("pyarrow", pyarrow.__version__)'))"
+"$repo_root/scripts/setup_spark.sh"   # Delta Spark, the second read oracle: .venv-spark, .cache/ivy
