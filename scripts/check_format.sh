@@ -4,7 +4,9 @@
 #   scripts/check_format.sh --fix    rewrite the files in place
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-mapfile -t files < <(git ls-files --cached --others --exclude-standard -- '*.h' '*.cc' '*.h.in' | grep -v '^build/')
+# Our sources only: never third-party headers that a venv or cache may hold.
+mapfile -t files < <(git ls-files --cached --others --exclude-standard -- \
+  'src/*.h' 'src/*.cc' 'src/*.h.in' 'benchmarks/*.h' 'benchmarks/*.cc')
 if [[ "${1:-}" == "--fix" ]]; then
   clang-format -i "${files[@]}"
   exit 0
