@@ -8,6 +8,8 @@
       version back with Spark (versionAsOf) and evaluates its filters at the latest
       version; the rows go to DIR/results/NAME/*.parquet, and DIR/manifest.json lists
       tables, versions, filters, any Spark error, and timings.
+      --written FILE: also reads the tables delta-cpp wrote, and has delta-cpp append to a
+      table Spark creates (see read_written, spark_then_deltacpp).
 
 One Spark session (one JVM) does it all: starting it costs 10-25 s, the first Delta
 operation another 10-15 s of JIT warm-up, later operations 0.5-3 s each. Two threads, each
@@ -533,7 +535,58 @@ def process_table(spark, name, tables_dir, results_dir, timings):
     return entry
 
 
-def run(work: pathlib.Path, only, threads):
+# ---------------------------------------------------------------------------------------
+# Tables delta-cpp wrote (--written FILE, a JSON file from the test):
+#   {"read": [{"name": N, "path": P}, ...],          Spark reads each at its latest version
+#    "append": {"name": N, "binary": B, "rows": R}}  Spark creates N, `B write N R --mode
+#                                                    append` appends, Spark reads again
+# Results go to DIR/results/written/N*.parquet, the manifest's "written" list says where.
+
+
+def read_written(spark, spec, out_dir, timings):
+    t = time.monotonic()
+    item = {"name": spec["name"], "path": spec["path"], "error": None,
+            "result": str(out_dir / f"{spec['name']}.parquet")}
+    try:
+        pq.write_table(to_arrow(spark.read.format("delta").load(spec["path"])), item["result"])
+    except Exception as error:
+        item["error"] = error_text(error)
+    timings[f"read written {spec['name']}"] = round(time.monotonic() - t, 1)
+    return item
+
+
+def spark_then_deltacpp(spark, spec, tables_dir, out_dir, timings):
+    """Spark creates a partitioned table, delta-cpp appends to it, Spark reads it again."""
+    import subprocess
+
+    t = time.monotonic()
+    name = spec["name"]
+    path = tables_dir / name
+    item = {"name": name, "path": str(path), "error": None,
+            "before": str(out_dir / f"{name}.before.parquet"),
+            "result": str(out_dir / f"{name}.parquet")}
+    try:
+        ctas(spark, str(path), ["id BIGINT", "part STRING", "d DATE", "ts TIMESTAMP",
+                                "v DECIMAL(10,2)", "s STRING"], """
+            (1, 'a', DATE'2024-01-01', TIMESTAMP'2024-01-01 10:00:00.5', 1.25, 's1'),
+            (2, NULL, NULL, NULL, NULL, NULL),
+            (3, 'b c', DATE'1999-12-31', TIMESTAMP'1970-01-01 00:00:00', -3.50, '')""",
+             partitioned_by=["part"])
+        pq.write_table(to_arrow(spark.read.format("delta").load(str(path))), item["before"])
+        run = subprocess.run([spec["binary"], "write", str(path), spec["rows"], "--mode",
+                              "append"], capture_output=True, text=True, timeout=120)
+        if run.returncode != 0:
+            item["error"] = f"deltacpp write failed ({run.returncode}): {run.stderr.strip()}"
+        else:
+            pq.write_table(to_arrow(spark.read.format("delta").load(str(path))),
+                           item["result"])
+    except Exception as error:
+        item["error"] = error_text(error) + "\n" + traceback.format_exc()
+    timings[f"spark+deltacpp {name}"] = round(time.monotonic() - t, 1)
+    return item
+
+
+def run(work: pathlib.Path, only, threads, written=None):
     timings = {}
     t0 = time.monotonic()
     spark = start_spark()
@@ -555,11 +608,32 @@ def run(work: pathlib.Path, only, threads):
         finally:
             sessions.put(session)
 
+    spec = json.loads(written.read_text()) if written else {"read": [], "append": None}
+    written_dir = results_dir / "written"
+    written_dir.mkdir(parents=True, exist_ok=True)
+    jobs = [("table", name) for name in names] + [("read", s) for s in spec["read"]]
+    if spec.get("append"):
+        jobs.append(("append", spec["append"]))
+
+    def do(job):
+        kind, what = job
+        if kind == "table":
+            return work_on(what)
+        session = sessions.get()
+        try:
+            if kind == "read":
+                return read_written(session, what, written_dir, timings)
+            return spark_then_deltacpp(session, what, tables_dir, written_dir, timings)
+        finally:
+            sessions.put(session)
+
     with concurrent.futures.ThreadPoolExecutor(threads) as pool:
-        entries = list(pool.map(work_on, names))
+        done = list(pool.map(do, jobs))
+    entries = [d for d, (kind, _) in zip(done, jobs) if kind == "table"]
+    written_items = [d for d, (kind, _) in zip(done, jobs) if kind != "table"]
     timings["total"] = round(time.monotonic() - t0, 1)
     manifest = {"spark": spark.version, "packages": PACKAGES, "threads": threads,
-                "timings": timings, "tables": entries}
+                "timings": timings, "tables": entries, "written": written_items}
     (work / "manifest.json").write_text(json.dumps(manifest, indent=1))
     spark.stop()
 
@@ -586,6 +660,8 @@ def main():
     parser.add_argument("--work", type=pathlib.Path)
     parser.add_argument("--only", default="")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--written", type=pathlib.Path,
+                        help="JSON file: tables delta-cpp wrote, for Spark to read")
     args = parser.parse_args()
     if args.packages:
         print(PACKAGES)
@@ -597,7 +673,8 @@ def main():
         work = args.work.resolve()
         work.mkdir(parents=True, exist_ok=True)
         os.chdir(work)   # Spark may leave metastore_db, spark-warehouse in the cwd
-        run(work, {n for n in args.only.split(",") if n}, args.threads)
+        run(work, {n for n in args.only.split(",") if n}, args.threads,
+            args.written.resolve() if args.written else None)
     else:
         parser.error("one of --packages, --warm-up, --work")
 

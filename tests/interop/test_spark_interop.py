@@ -13,6 +13,14 @@ latest version (the rows where Spark finds the predicate TRUE: what `.where` ret
 writes all the rows as Parquet. Here `deltacpp scan [--where]` reads the same versions and
 filters, and the rows must be the same, order-insensitive, with the same column types.
 
+The other direction, in the same driver run: before it starts, `deltacpp write` creates
+tables (every Delta type, created then appended; partition values needing escaping and
+nulls in string, date and int columns; 12 appends with a checkpoint at 10 and the commits
+0..9 deleted; one overwrite), which Spark reads at their latest version and must return
+exactly the rows delta-cpp was given (rows "written_by_deltacpp/..."). And Spark creates a
+partitioned table, the driver runs `deltacpp write --mode append` on it, and Spark reads it
+again: its rows before plus ours (row "spark_created/deltacpp_appended").
+
 Outcomes per (table, version) and per (table, filter):
   match        same rows, same types
   unsupported  delta-cpp refuses with an error naming what it does not implement yet
@@ -25,6 +33,8 @@ seconds. DELTACPP_SKIP_SPARK=1 skips this module (and scripts/setup_spark.sh) fo
 local run; CI runs it. DELTACPP_SPARK_ONLY=name,... builds and checks only those tables.
 DELTACPP_INTEROP_VERBOSE=1 prints every non-match with delta-cpp's error.
 """
+import datetime
+import decimal
 import json
 import os
 import pathlib
@@ -36,6 +46,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from interop.test_read_interop import UNSUPPORTED_MARKERS, compare, normalize
+from interop.test_write_interop import every_type_table
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 DRIVER = pathlib.Path(__file__).resolve().with_name("spark_driver.py")
@@ -48,9 +59,89 @@ VERBOSE = os.environ.get("DELTACPP_INTEROP_VERBOSE") == "1"
 KNOWN_FAILURES = {}
 
 
+UTC = datetime.timezone.utc
+
+
+def run_deltacpp_write(binary, table, rows: pa.Table, scratch: pathlib.Path, *args):
+    source = scratch / f"rows-{len(list(scratch.iterdir()))}.parquet"
+    pq.write_table(rows, source)
+    run = subprocess.run([str(binary), "write", str(table), str(source), *args],
+                         capture_output=True, text=True, timeout=120)
+    if run.returncode != 0:
+        pytest.fail(f"deltacpp write {table.name} {' '.join(args)} failed: {run.stderr}")
+
+
+def write_tables_with_deltacpp(binary, root: pathlib.Path):
+    """Tables delta-cpp writes for Spark to read: {name: (path, expected rows)}."""
+    scratch = root / "rows"
+    scratch.mkdir(parents=True)
+    tables = {}
+
+    rows = every_type_table()   # (a) every Delta type, created then appended once
+    path = root / "every_type"
+    run_deltacpp_write(binary, path, rows, scratch)
+    run_deltacpp_write(binary, path, rows, scratch, "--mode", "append")
+    tables["every_type"] = (path, pa.concat_tables([rows, rows]))
+
+    # (b) partition values that need escaping, and nulls, in string, date and int columns
+    rows = pa.table({"id": pa.array(range(5), pa.int64()),
+                     "s": pa.array(["a b", "100%", "x=y/z", None, "é"], pa.string()),
+                     "v": pa.array([1.5, None, -2.0, 0.25, 3.0], pa.float64())})
+    path = root / "partitioned_string"
+    run_deltacpp_write(binary, path, rows, scratch, "--partition-by", "s")
+    tables["partitioned_string"] = (path, rows)
+    rows = pa.table({"id": pa.array(range(6), pa.int64()),
+                     "day": pa.array([datetime.date(2024, 1, 1), None, datetime.date(1, 1, 1),
+                                      datetime.date(9999, 12, 31), datetime.date(2024, 1, 1),
+                                      None]),
+                     "n": pa.array([1, None, -2147483648, 2147483647, 1, None], pa.int32()),
+                     "s": pa.array(["p", "q", None, "", "r", "t"], pa.string())})
+    path = root / "partitioned_date_int"
+    run_deltacpp_write(binary, path, rows, scratch, "--partition-by", "day,n")
+    tables["partitioned_date_int"] = (path, rows)
+
+    # (c) 12 appends: a checkpoint at version 10, then the commits 0..9 deleted
+    rows = pa.table({"id": pa.array([1, 2], pa.int64()),
+                     "p": pa.array(["a", None], pa.string()),
+                     "m": pa.array([[("k", "v")], []], pa.map_(pa.string(), pa.string()))})
+    path = root / "checkpoint"
+    for _ in range(12):
+        run_deltacpp_write(binary, path, rows, scratch, "--mode", "append", "--partition-by", "p")
+    log = path / "_delta_log"
+    if not (log / "00000000000000000010.checkpoint.parquet").exists():
+        pytest.fail(f"deltacpp wrote no checkpoint at version 10: {sorted(os.listdir(log))}")
+    for version in range(10):
+        (log / f"{version:020d}.json").unlink()
+    tables["checkpoint"] = (path, pa.concat_tables([rows] * 12))
+
+    # (d) overwritten once
+    first = pa.table({"id": pa.array([1, 2, 3], pa.int64()), "s": pa.array(["a", "b", None])})
+    rows = pa.table({"id": pa.array([10, 11], pa.int64()), "s": pa.array([None, "z"])})
+    path = root / "overwritten"
+    run_deltacpp_write(binary, path, first, scratch)
+    run_deltacpp_write(binary, path, rows, scratch, "--mode", "overwrite")
+    tables["overwritten"] = (path, rows)
+    return tables
+
+
+# The rows delta-cpp appends to the table Spark creates (spark_driver.spark_then_deltacpp).
+APPENDED_TO_SPARK_TABLE = pa.table({
+    "id": pa.array([10, 11, 12], pa.int64()),
+    "part": pa.array(["a", "new=part", None], pa.string()),
+    "d": pa.array([datetime.date(2020, 2, 29), None, datetime.date(1, 1, 1)]),
+    "ts": pa.array([datetime.datetime(2024, 5, 5, 5, 5, 5, 123456, tzinfo=UTC), None,
+                    datetime.datetime(1969, 12, 31, 23, 59, 59, tzinfo=UTC)],
+                   pa.timestamp("us", tz="UTC")),
+    "v": pa.array([decimal.Decimal("99999999.99"), None, decimal.Decimal("-0.01")],
+                  pa.decimal128(10, 2)),
+    "s": pa.array(["x", None, "é"], pa.string()),
+})
+
+
 @pytest.fixture(scope="module")
-def spark_results(tmp_path_factory):
-    """Runs spark_driver.py once; returns its manifest (tables, versions, filters)."""
+def spark_results(tmp_path_factory, deltacpp_bin):
+    """Runs spark_driver.py once; returns its manifest (tables, versions, filters), with
+    "expected" set to {name: rows} for the tables delta-cpp wrote."""
     if os.environ.get("DELTACPP_SKIP_SPARK") == "1":
         pytest.skip("DELTACPP_SKIP_SPARK=1")
     if not SPARK_PYTHON.exists():
@@ -58,8 +149,20 @@ def spark_results(tmp_path_factory):
                     "calls it)")
     work = tmp_path_factory.mktemp("spark")
     args = [str(SPARK_PYTHON), str(DRIVER), "--work", str(work)]
-    if os.environ.get("DELTACPP_SPARK_ONLY"):
-        args += ["--only", os.environ["DELTACPP_SPARK_ONLY"]]
+    only = os.environ.get("DELTACPP_SPARK_ONLY")
+    if only:
+        args += ["--only", only]
+    expected = {}
+    if not only or "written_by_deltacpp" in only.split(","):
+        written = write_tables_with_deltacpp(deltacpp_bin, work / "written_by_deltacpp")
+        append_rows = work / "append_to_spark_table.parquet"
+        pq.write_table(APPENDED_TO_SPARK_TABLE, append_rows)
+        spec = {"read": [{"name": n, "path": str(p)} for n, (p, _) in written.items()],
+                "append": {"name": "spark_then_deltacpp_append", "binary": str(deltacpp_bin),
+                           "rows": str(append_rows)}}
+        (work / "written.json").write_text(json.dumps(spec, indent=1))
+        args += ["--written", str(work / "written.json")]
+        expected = {n: rows for n, (_, rows) in written.items()}
     started = time.monotonic()
     log_path = work / "driver.log"
     with open(log_path, "w") as log:
@@ -70,6 +173,7 @@ def spark_results(tmp_path_factory):
         pytest.fail(f"spark_driver.py failed ({run.returncode}), log {log_path}:\n{tail}")
     manifest = json.loads((work / "manifest.json").read_text())
     manifest["wall_seconds"] = round(time.monotonic() - started, 1)
+    manifest["expected"] = expected
     return manifest
 
 
@@ -127,6 +231,27 @@ def check(binary, table_path, item, out_path, where=None):
     return "match", None
 
 
+def check_written(item, expected):
+    """(outcome, detail) for a table delta-cpp wrote, as Spark reads its latest version.
+    expected is None for the table Spark created and delta-cpp appended to: then it is
+    Spark's own read before the append plus delta-cpp's rows."""
+    if item["error"]:
+        return "FAIL", f"Spark failed: {item['error'][:1500]}"
+    theirs = pq.read_table(item["result"])
+    if expected is None:
+        before = canonical(pq.read_table(item["before"]))
+        appended = canonical(APPENDED_TO_SPARK_TABLE.select(before.column_names))
+        if appended.schema != before.schema:
+            return "FAIL", f"appended rows' types differ:\n{appended.schema}\nvs\n{before.schema}"
+        expected = pa.concat_tables([before, appended])
+    problem = compare(canonical(expected), canonical(theirs))
+    if problem:
+        return "FAIL", problem + (f"\n  given:  {expected.to_pylist()[:20]}\n  Spark:  "
+                                  f"{theirs.to_pylist()[:20]}" if problem == "rows differ"
+                                  else "")
+    return "match", None
+
+
 def test_spark_written_tables_match_spark(deltacpp_bin, spark_results, tmp_path, capsys):
     rows, failures, details = [], [], []
     started = time.monotonic()
@@ -153,6 +278,21 @@ def test_spark_written_tables_match_spark(deltacpp_bin, spark_results, tmp_path,
                 details.append(f"{name} {label}: {outcome}: {detail}")
         summary = "; ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))
         rows.append((name, len(entry["versions"]), len(entry["filters"]), summary))
+
+    # Tables delta-cpp wrote (or appended to), read by Spark at their latest version.
+    for item in spark_results.get("written", []):
+        name = item["name"]
+        label = f"written_by_deltacpp/{name}"
+        if name == "spark_then_deltacpp_append":
+            label = "spark_created/deltacpp_appended"
+        outcome, detail = check_written(item, spark_results["expected"].get(name))
+        if outcome == "FAIL" and (label, "latest") in KNOWN_FAILURES:
+            outcome = f"FAIL (known: {KNOWN_FAILURES[(label, 'latest')]})"
+        elif outcome == "FAIL":
+            failures.append(f"{label}: {detail}")
+        if outcome != "match":
+            details.append(f"{label}: {outcome}: {detail}")
+        rows.append((label, 1, 0, outcome))
 
     with capsys.disabled():
         width = max(len(r[0]) for r in rows)
