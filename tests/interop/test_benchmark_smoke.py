@@ -16,3 +16,12 @@ def test_open_snapshot_benchmark_smoke(deltacpp_bin, tmp_path):
     assert run.returncode == 0, run.stderr
     assert "delta-cpp / deltalake wall time" in run.stdout
     assert "49 live files" in run.stdout
+
+
+def test_write_benchmark_smoke(deltacpp_bin, tmp_path):
+    run = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks/write_benchmark.py"), "--rows", "20000",
+         "--repeat", "1", "--dir", str(tmp_path), "--deltacpp", str(deltacpp_bin)],
+        capture_output=True, text=True, timeout=300, env=dict(os.environ))
+    assert run.returncode == 0, run.stderr
+    assert "delta-cpp / pyarrow floor wall time" in run.stdout
