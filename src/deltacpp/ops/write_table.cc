@@ -167,6 +167,13 @@ struct PartitionKey {
   std::string folder;
 };
 
+// The columns of a row group are encoded in parallel on Arrow's CPU thread pool.
+std::shared_ptr<parquet::ArrowWriterProperties> ParallelEncoding() {
+  static const auto properties =
+      parquet::ArrowWriterProperties::Builder().set_use_threads(true)->build();
+  return properties;
+}
+
 class PartitionedFileWriter {
  public:
   PartitionedFileWriter(std::shared_ptr<ObjectStore> store,
@@ -229,10 +236,10 @@ class PartitionedFileWriter {
     DELTACPP_ASSIGN_OR_RAISE(auto compression, CompressionOf(options_.compression));
     properties.compression(compression);
     properties.max_row_group_length(options_.max_rows_per_row_group);
-    DELTACPP_ASSIGN_OR_RAISE(
-        open.writer, parquet::arrow::FileWriter::Open(
-                         *file_schema_, arrow::default_memory_pool(), open.sink,
-                         properties.build(), parquet::default_arrow_writer_properties()));
+    DELTACPP_ASSIGN_OR_RAISE(open.writer,
+                             parquet::arrow::FileWriter::Open(
+                                 *file_schema_, arrow::default_memory_pool(), open.sink,
+                                 properties.build(), ParallelEncoding()));
     open.stats = std::make_unique<FileStatsCollector>(file_schema_);
     return Status::OK();
   }
