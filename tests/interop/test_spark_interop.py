@@ -121,6 +121,49 @@ def write_tables_with_deltacpp(binary, root: pathlib.Path):
     run_deltacpp_write(binary, path, first, scratch)
     run_deltacpp_write(binary, path, rows, scratch, "--mode", "overwrite")
     tables["overwritten"] = (path, rows)
+
+    # (e) created empty by `deltacpp create` (NOT NULL, a comment, a nested struct), then
+    # appended with schema merge: a new column and a new nested field
+    path = root / "created_then_merged"
+    create = subprocess.run(
+        [str(binary), "create", str(path), "--schema",
+         "id long NOT NULL COMMENT 'key', s struct<a: int>, p string", "--partition-by", "p"],
+        capture_output=True, text=True, timeout=60)
+    if create.returncode != 0:
+        pytest.fail(f"deltacpp create failed: {create.stderr}")
+    first = pa.table({"id": pa.array([1, 2], pa.int64()),
+                      "s": pa.array([{"a": 1}, None], pa.struct([("a", pa.int32())])),
+                      "p": pa.array(["x", None])})
+    run_deltacpp_write(binary, path, first, scratch, "--mode", "append")
+    merged = pa.table({"id": pa.array([3], pa.int64()),
+                       "s": pa.array([{"a": 3, "b": "new"}],
+                                     pa.struct([("a", pa.int32()), ("b", pa.string())])),
+                       "p": pa.array(["y"]),
+                       "score": pa.array([2.5], pa.float64())})
+    run_deltacpp_write(binary, path, merged, scratch, "--mode", "append", "--schema-mode", "merge")
+    struct_ab = pa.struct([("a", pa.int32()), ("b", pa.string())])
+    tables["created_then_merged"] = (path, pa.table({
+        "id": pa.array([1, 2, 3], pa.int64()),
+        "s": pa.array([{"a": 1, "b": None}, None, {"a": 3, "b": "new"}], struct_ab),
+        "p": pa.array(["x", None, "y"]),
+        "score": pa.array([None, None, 2.5], pa.float64())}))
+
+    # (f) replaceWhere on a data column: matching rows replaced, the others of the touched
+    # files written again
+    first = pa.table({"id": pa.array(range(6), pa.int64()),
+                      "p": pa.array(["a", "a", "b", "b", "c", None]),
+                      "v": pa.array([10, 11, 12, 13, 14, 15], pa.int32())})
+    path = root / "replaced_where"
+    run_deltacpp_write(binary, path, first, scratch, "--partition-by", "p")
+    replacement = pa.table({"id": pa.array([100, 101], pa.int64()),
+                            "p": pa.array(["b", "z"]),
+                            "v": pa.array([1, 2], pa.int32())})
+    run_deltacpp_write(binary, path, replacement, scratch, "--mode", "overwrite",
+                       "--replace-where", "v < 3 OR id IN (1, 2)")
+    tables["replaced_where"] = (path, pa.table({
+        "id": pa.array([0, 3, 4, 5, 100, 101], pa.int64()),
+        "p": pa.array(["a", "b", "c", None, "b", "z"]),
+        "v": pa.array([10, 13, 14, 15, 1, 2], pa.int32())}))
     return tables
 
 

@@ -160,3 +160,38 @@ def test_deltalake_reads_our_checkpoints(deltacpp_bin):
         assert compare(deltalake_rows(table), expected) is None
         assert compare(deltacpp_rows(deltacpp_bin, table, scratch), expected) is None
         assert DeltaTable(str(table)).version() == 11
+
+
+def test_schema_merge_and_replace_where_read_back_in_deltalake(deltacpp_bin):
+    first = pa.table({"id": pa.array(range(6), pa.int64()),
+                      "p": pa.array(["a", "a", "b", "b", "c", None]),
+                      "v": pa.array([10, 11, 12, 13, 14, 15], pa.int32())})
+    merged = pa.table({"id": pa.array([6], pa.int64()), "p": pa.array(["c"]),
+                       "v": pa.array([16], pa.int32()), "note": pa.array(["new"])})
+    replacement = pa.table({"id": pa.array([100], pa.int64()), "p": pa.array(["b"]),
+                            "v": pa.array([1], pa.int32()), "note": pa.array([None], pa.string())})
+    with tempfile.TemporaryDirectory() as scratch:
+        table = pathlib.Path(scratch) / "t"
+        deltacpp_write(deltacpp_bin, table, first, scratch, "--partition-by", "p")
+        refused = subprocess.run(
+            [str(deltacpp_bin), "write", str(table), "-", "--format", "json", "--mode", "append"],
+            input='{"id": 9, "p": "a", "v": 1, "extra": true}\n', capture_output=True,
+            text=True, timeout=60)
+        assert refused.returncode != 0 and "column 'extra'" in refused.stderr, refused.stderr
+        deltacpp_write(deltacpp_bin, table, merged, scratch, "--mode", "append",
+                       "--schema-mode", "merge")
+        # Replaces rows 1 and 2 (two files touched: p=a keeps row 0, p=b keeps row 3).
+        deltacpp_write(deltacpp_bin, table, replacement, scratch, "--mode", "overwrite",
+                       "--replace-where", "id IN (1, 2) OR v < 5")
+        expected = pa.table({
+            "id": pa.array([0, 3, 4, 5, 6, 100], pa.int64()),
+            "p": pa.array(["a", "b", "c", None, "c", "b"]),
+            "v": pa.array([10, 13, 14, 15, 16, 1], pa.int32()),
+            "note": pa.array([None, None, None, None, "new", None], pa.string())})
+        assert compare(deltalake_rows(table), expected) is None
+        assert compare(deltacpp_rows(deltacpp_bin, table, scratch), expected) is None
+        # deltalake appends with the merged schema, and sees the history we wrote.
+        write_deltalake(str(table), merged, mode="append")
+        history = DeltaTable(str(table)).history()
+        assert [h["operation"] for h in history][:3] == ["WRITE", "WRITE", "WRITE"]
+        assert history[1]["operationParameters"]["mode"] == "Overwrite"

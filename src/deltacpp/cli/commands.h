@@ -6,8 +6,11 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "deltacpp/common/status.h"
+#include "deltacpp/kernel/actions/actions.h"
 
 namespace deltacpp::cli {
 
@@ -32,12 +35,27 @@ CommandRunner AddFilesCommand(CLI::App& app);
 ///                   [--format ...] [--output FILE]`: the change data feed.
 CommandRunner AddChangesCommand(CLI::App& app);
 
+/// `deltacpp create TABLE --schema "id long NOT NULL, ..." | --schema-json JSON
+///                  [--partition-by a,b] [--name N] [--description D]
+///                  [--property k=v] [--if-not-exists]`: an empty table.
+CommandRunner AddCreateCommand(CLI::App& app);
+
 /// `deltacpp write TABLE INPUT... [--format csv|json|parquet] [--mode M]
+///                 [--schema-mode reject|merge|overwrite] [--replace-where P]
 ///                 [--partition-by a,b] [--name N] [--description D] [--property k=v]
-///                 [--compression C]`: rows into a table (created when missing).
+///                 [--compression C] [--target-file-size B] [--rows-per-file N]
+///                 [--rows-per-row-group N] [--progress]`: rows into a table (created
+/// when missing).
 CommandRunner AddWriteCommand(CLI::App& app);
+
+/// "key=value" table properties; fails with kInvalidArgument for one without '='.
+Result<StringMap> ParseProperties(const std::vector<std::string>& properties);
 
 /// `deltacpp checkpoint TABLE [--version N | --timestamp T]`: writes a checkpoint.
 CommandRunner AddCheckpointCommand(CLI::App& app);
+
+/// `deltacpp cleanup-metadata TABLE [--dry-run] [--retention INTERVAL]`: deletes the
+/// expired log files (txn/log_cleanup.h), listing each.
+CommandRunner AddCleanupCommand(CLI::App& app);
 
 }  // namespace deltacpp::cli

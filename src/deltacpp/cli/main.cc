@@ -13,7 +13,7 @@
 #include "deltacpp/common/version.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"deltacpp: read and inspect Delta Lake tables"};
+  CLI::App app{"deltacpp: read, write and inspect Delta Lake tables"};
   app.set_version_flag("--version-info", std::string("deltacpp ") +
                                              deltacpp::kVersionString + " (Arrow " +
                                              deltacpp::kArrowVersionString + ")");
@@ -28,8 +28,10 @@ int main(int argc, char** argv) {
       {"history", deltacpp::cli::AddHistoryCommand(app)},
       {"files", deltacpp::cli::AddFilesCommand(app)},
       {"changes", deltacpp::cli::AddChangesCommand(app)},
+      {"create", deltacpp::cli::AddCreateCommand(app)},
       {"write", deltacpp::cli::AddWriteCommand(app)},
       {"checkpoint", deltacpp::cli::AddCheckpointCommand(app)},
+      {"cleanup-metadata", deltacpp::cli::AddCleanupCommand(app)},
   };
   CLI11_PARSE(app, argc, argv);
   if (threads > 0) {

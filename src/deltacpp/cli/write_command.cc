@@ -1,3 +1,6 @@
+#include <chrono>
+#include <cstdio>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -11,6 +14,7 @@
 #include <parquet/arrow/reader.h>
 
 #include "deltacpp/cli/commands.h"
+#include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/kernel/table.h"
 #include "deltacpp/ops/write_table.h"
 
@@ -28,6 +32,12 @@ struct WriteCommandOptions {
   std::optional<std::string> description;
   std::vector<std::string> properties;
   std::string compression = "snappy";
+  std::string schema_mode = "reject";
+  std::string replace_where;
+  int64_t target_file_size = 0;
+  int64_t rows_per_file = 0;
+  int64_t rows_per_row_group = 0;
+  bool progress = false;
 };
 
 Result<std::string> FormatOf(const WriteCommandOptions& options) {
@@ -103,7 +113,8 @@ Result<std::shared_ptr<arrow::RecordBatchReader>> OpenReader(
     auto parse = arrow::json::ParseOptions::Defaults();
     if (types != nullptr) {
       parse.explicit_schema = types;
-      parse.unexpected_field_behavior = arrow::json::UnexpectedFieldBehavior::Error;
+      // Columns the table lacks are typed from the data: the schema mode decides.
+      parse.unexpected_field_behavior = arrow::json::UnexpectedFieldBehavior::InferType;
     }
     DELTACPP_ASSIGN_OR_RAISE(auto reader,
                              arrow::json::StreamingReader::Make(
@@ -141,7 +152,6 @@ class InputsReader : public arrow::RecordBatchReader {
           return DeltaError(DeltaErrorCode::kInvalidArgument, "input ", paths_[next_ - 1],
                             " has other columns than ", paths_[0]);
         }
-        rows_ += (*batch)->num_rows();
         return Status::OK();
       }
       if (next_ >= paths_.size()) return Status::OK();
@@ -157,8 +167,35 @@ class InputsReader : public arrow::RecordBatchReader {
   std::shared_ptr<arrow::Schema> types_;
   std::shared_ptr<arrow::RecordBatchReader> current_;
   size_t next_ = 1;
-  int64_t rows_ = 0;
 };
+
+std::string FormatBytes(int64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  char text[32];
+  std::snprintf(text, sizeof(text), unit == 0 ? "%.0f %s" : "%.1f %s", value,
+                units[unit]);
+  return text;
+}
+
+// Progress on stderr at most once a second: "1048576 rows, 2 files (250.3 MiB) closed".
+std::function<void(const WriteProgress&)> ProgressPrinter() {
+  auto last = std::make_shared<std::chrono::steady_clock::time_point>(
+      std::chrono::steady_clock::now());
+  return [last](const WriteProgress& progress) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - *last < std::chrono::seconds(1)) return;
+    *last = now;
+    std::cerr << "progress: " << progress.rows << " rows taken, " << progress.files_closed
+              << " files (" << FormatBytes(progress.bytes_closed) << ") written"
+              << std::endl;
+  };
+}
 
 Status RunWrite(const WriteCommandOptions& options) {
   WriteOptions write;
@@ -166,21 +203,29 @@ Status RunWrite(const WriteCommandOptions& options) {
   write.partition_by = options.partition_by;
   write.name = options.name;
   write.description = options.description;
-  write.compression = options.compression;
-  for (const auto& property : options.properties) {
-    const auto equals = property.find('=');
-    if (equals == std::string::npos || equals == 0) {
-      return DeltaError(DeltaErrorCode::kInvalidArgument, "property '", property,
-                        "' is not key=value");
-    }
-    write.configuration[property.substr(0, equals)] = property.substr(equals + 1);
+  write.data_files.compression = options.compression;
+  if (options.target_file_size > 0)
+    write.data_files.target_file_size = options.target_file_size;
+  if (options.rows_per_file > 0)
+    write.data_files.max_rows_per_file = options.rows_per_file;
+  if (options.rows_per_row_group > 0) {
+    write.data_files.max_rows_per_row_group = options.rows_per_row_group;
   }
+  DELTACPP_ASSIGN_OR_RAISE(write.schema_mode, ParseSchemaMode(options.schema_mode));
+  if (!options.replace_where.empty()) {
+    DELTACPP_ASSIGN_OR_RAISE(write.replace_where, ParsePredicate(options.replace_where));
+  }
+  if (options.progress) write.on_progress = ProgressPrinter();
+  DELTACPP_ASSIGN_OR_RAISE(write.configuration, ParseProperties(options.properties));
   DELTACPP_ASSIGN_OR_RAISE(auto format, FormatOf(options));
   // Text inputs take the table's column types when the table exists.
   std::shared_ptr<arrow::Schema> types;
   DELTACPP_ASSIGN_OR_RAISE(auto table, Table::Open(options.table));
   auto snapshot = table.LatestSnapshot();
-  if (snapshot.ok() && format != "parquet") types = (*snapshot)->schema();
+  if (snapshot.ok() && format != "parquet" &&
+      write.schema_mode != SchemaMode::kOverwrite) {
+    types = (*snapshot)->schema();
+  }
   DELTACPP_ASSIGN_OR_RAISE(auto inputs,
                            InputsReader::Open(options.inputs, format, types));
   DELTACPP_ASSIGN_OR_RAISE(auto result, WriteTable(options.table, *inputs, write));
@@ -189,11 +234,31 @@ Status RunWrite(const WriteCommandOptions& options) {
     return Status::OK();
   }
   std::cout << "version " << result.version << ": wrote " << result.rows << " rows in "
-            << result.files << " files (" << result.bytes << " bytes)\n";
+            << result.files << " files (" << result.bytes << " bytes)";
+  if (result.removed_files > 0) {
+    std::cout << ", removed " << result.removed_files << " files";
+    if (result.rewritten_rows > 0) {
+      std::cout << " (" << result.rewritten_rows << " of their rows written again)";
+    }
+  }
+  std::cout << '\n';
   return Status::OK();
 }
 
 }  // namespace
+
+Result<StringMap> ParseProperties(const std::vector<std::string>& properties) {
+  StringMap configuration;
+  for (const auto& property : properties) {
+    const auto equals = property.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      return DeltaError(DeltaErrorCode::kInvalidArgument, "property '", property,
+                        "' is not key=value");
+    }
+    configuration[property.substr(0, equals)] = property.substr(equals + 1);
+  }
+  return configuration;
+}
 
 CommandRunner AddWriteCommand(CLI::App& app) {
   auto options = std::make_shared<WriteCommandOptions>();
@@ -221,6 +286,28 @@ CommandRunner AddWriteCommand(CLI::App& app) {
       ->add_option("--compression", options->compression,
                    "Parquet compression: snappy, zstd, gzip, lz4, none")
       ->check(CLI::IsMember({"snappy", "zstd", "gzip", "lz4", "none"}));
+  command
+      ->add_option("--schema-mode", options->schema_mode,
+                   "reject (a schema mismatch fails, the default), merge (add new "
+                   "columns, widen narrower data), overwrite (with --mode overwrite)")
+      ->check(CLI::IsMember({"reject", "merge", "overwrite"}));
+  command->add_option("--replace-where", options->replace_where,
+                      "With --mode overwrite: replace only the rows matching this "
+                      "predicate; every written row must match it");
+  command
+      ->add_option("--target-file-size", options->target_file_size,
+                   "Close a data file once it reaches this many bytes")
+      ->check(CLI::PositiveNumber);
+  command
+      ->add_option("--rows-per-file", options->rows_per_file,
+                   "Close a data file once it holds this many rows (default 4194304)")
+      ->check(CLI::PositiveNumber);
+  command
+      ->add_option("--rows-per-row-group", options->rows_per_row_group,
+                   "Rows per Parquet row group (default 1048576)")
+      ->check(CLI::PositiveNumber);
+  command->add_flag("--progress", options->progress,
+                    "Report progress on stderr every second");
   return [options] { return RunWrite(*options); };
 }
 

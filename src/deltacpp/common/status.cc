@@ -18,6 +18,8 @@ const char* DeltaErrorCodeName(DeltaErrorCode code) {
       return "InvalidArgument";
     case DeltaErrorCode::kConflict:
       return "Conflict";
+    case DeltaErrorCode::kIOError:
+      return "IOError";
   }
   return "Unknown";
 }
@@ -28,6 +30,7 @@ arrow::StatusCode ArrowCodeFor(DeltaErrorCode code) {
   switch (code) {
     case DeltaErrorCode::kTableNotFound:
     case DeltaErrorCode::kFileNotFound:
+    case DeltaErrorCode::kIOError:
       return arrow::StatusCode::IOError;
     case DeltaErrorCode::kVersionNotFound:
       return arrow::StatusCode::KeyError;

@@ -41,6 +41,9 @@ enum class DeltaErrorCode {
   /// A commit lost to a concurrent one it conflicts with, or a path to be created
   /// atomically exists already.
   kConflict,
+  /// Storage failed to create, write, flush, link or rename a file (disk full, no
+  /// permission, ...): the operation may succeed when tried again.
+  kIOError,
 };
 
 /// The name of a code as it appears in messages ("TableNotFound").

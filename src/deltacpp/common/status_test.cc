@@ -20,6 +20,8 @@ TEST(StatusTest, ArrowCodesFollowTheDeltaCode) {
   EXPECT_TRUE(DeltaError(DeltaErrorCode::kTableNotFound, "x").IsIOError());
   EXPECT_TRUE(DeltaError(DeltaErrorCode::kUnsupportedFeature, "x").IsNotImplemented());
   EXPECT_TRUE(DeltaError(DeltaErrorCode::kCorruptLog, "x").IsInvalid());
+  EXPECT_TRUE(DeltaError(DeltaErrorCode::kIOError, "x").IsIOError());
+  EXPECT_STREQ(DeltaErrorCodeName(DeltaErrorCode::kIOError), "IOError");
 }
 
 TEST(StatusTest, PlainStatusesHaveNoDeltaCode) {

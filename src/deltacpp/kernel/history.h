@@ -17,6 +17,8 @@ inline constexpr std::string_view kInCommitTimestampEnabledKey =
     "delta.enableInCommitTimestamps";
 inline constexpr std::string_view kInCommitTimestampEnablementVersionKey =
     "delta.inCommitTimestampEnablementVersion";
+inline constexpr std::string_view kInCommitTimestampEnablementTimestampKey =
+    "delta.inCommitTimestampEnablementTimestamp";
 
 struct VersionTimestamp {
   int64_t version = 0;

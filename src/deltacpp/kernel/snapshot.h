@@ -73,7 +73,22 @@ class DELTACPP_EXPORT SnapshotBuilder {
   /// not parse or partition columns missing from it. Messages name the table and version.
   Result<std::shared_ptr<const Snapshot>> Build() const;
 
+  /// The snapshot of the version after `base` (version 0 when `base` is null: a table
+  /// just created), made in memory by applying `commit`, that version's actions, to
+  /// `base` (ApplyCommit) instead of listing and replaying the log: for a writer that
+  /// has just committed it. `commit_timestamp_ms` is the new commit file's modification
+  /// time. Fails like Build: kUnsupportedFeature for a protocol delta-cpp cannot read,
+  /// kCorruptLog when the result has no protocol, metadata or parsable schema.
+  static Result<std::shared_ptr<const Snapshot>> BuildAfter(
+      std::shared_ptr<ObjectStore> store, const std::shared_ptr<const Snapshot>& base,
+      std::vector<Action> commit, int64_t commit_timestamp_ms);
+
  private:
+  // Checks `state` and makes the snapshot of `version` from it.
+  static Result<std::shared_ptr<const Snapshot>> Finish(
+      std::shared_ptr<ObjectStore> store, int64_t version, int64_t commit_timestamp_ms,
+      TableState state, std::shared_ptr<arrow::Schema> schema);
+
   std::shared_ptr<ObjectStore> store_;
   std::optional<int64_t> version_;
 };

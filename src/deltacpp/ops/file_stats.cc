@@ -1,5 +1,7 @@
 #include "deltacpp/ops/file_stats.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <ctime>
 
@@ -130,6 +132,8 @@ void WriteValue(const arrow::Scalar& value, JsonWriter* writer) {
   }
 }
 
+enum class Section { kMin, kMax, kNullCount };
+
 }  // namespace
 
 struct FileStatsCollector::Leaf {
@@ -141,23 +145,116 @@ struct FileStatsCollector::Leaf {
   bool has_nan = false;
 };
 
+Result<StatsColumns> StatsColumns::FromConfiguration(const StringMap& configuration) {
+  StatsColumns columns;
+  auto named = configuration.find("delta.dataSkippingStatsColumns");
+  if (named != configuration.end()) {
+    columns.named.emplace();
+    std::vector<std::string> path;
+    std::string name;
+    bool quoted = false, was_quoted = false;
+    auto end_name = [&]() -> Status {
+      size_t first = name.find_first_not_of(' ');
+      size_t last = name.find_last_not_of(' ');
+      std::string trimmed =
+          was_quoted
+              ? name
+              : (first == std::string::npos ? "" : name.substr(first, last - first + 1));
+      if (trimmed.empty()) {
+        return DeltaError(DeltaErrorCode::kInvalidArgument,
+                          "delta.dataSkippingStatsColumns '", named->second,
+                          "' has an empty column name");
+      }
+      path.push_back(std::move(trimmed));
+      name.clear();
+      was_quoted = false;
+      return Status::OK();
+    };
+    const std::string& text = named->second;
+    for (size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      if (c == '`') {
+        if (quoted && i + 1 < text.size() && text[i + 1] == '`') {
+          name.push_back('`');
+          ++i;
+        } else {
+          quoted = !quoted;
+          if (quoted) name.clear();
+          was_quoted = true;
+        }
+      } else if (!quoted && c == '.') {
+        DELTACPP_RETURN_NOT_OK(end_name());
+      } else if (!quoted && c == ',') {
+        DELTACPP_RETURN_NOT_OK(end_name());
+        columns.named->push_back(std::move(path));
+        path.clear();
+      } else if (!(was_quoted && !quoted && c == ' ')) {
+        name.push_back(c);
+      }
+    }
+    if (quoted) {
+      return DeltaError(DeltaErrorCode::kInvalidArgument,
+                        "delta.dataSkippingStatsColumns '", text,
+                        "' has an unclosed backquote");
+    }
+    if (!text.empty()) {
+      DELTACPP_RETURN_NOT_OK(end_name());
+      columns.named->push_back(std::move(path));
+    }
+    return columns;
+  }
+  auto count = configuration.find("delta.dataSkippingNumIndexedCols");
+  if (count != configuration.end()) {
+    int value = 0;
+    const char* begin = count->second.data();
+    const char* end = begin + count->second.size();
+    auto [rest, error] = std::from_chars(begin, end, value);
+    if (error != std::errc() || rest != end || value < -1) {
+      return DeltaError(DeltaErrorCode::kInvalidArgument,
+                        "delta.dataSkippingNumIndexedCols is '", count->second,
+                        "', not an integer >= -1");
+    }
+    columns.first_leaves = value;
+  }
+  return columns;
+}
+
 FileStatsCollector::FileStatsCollector(std::shared_ptr<arrow::Schema> schema,
-                                       int indexed_columns)
+                                       const StatsColumns& columns)
     : schema_(std::move(schema)) {
   std::vector<int> path;
+  std::vector<std::string> names;
+  // True when the column at `names` is selected by name (or lies inside one that is).
+  auto named = [&]() {
+    for (const auto& selected : *columns.named) {
+      if (selected.size() <= names.size() &&
+          std::equal(selected.begin(), selected.end(), names.begin())) {
+        return true;
+      }
+    }
+    return false;
+  };
   auto visit = [&](auto&& self, const arrow::FieldVector& fields) -> void {
     for (int i = 0; i < static_cast<int>(fields.size()); ++i) {
-      if (static_cast<int>(leaves_.size()) >= indexed_columns) return;
+      if (!columns.named && columns.first_leaves >= 0 &&
+          static_cast<int>(leaves_.size()) >= columns.first_leaves) {
+        return;
+      }
       path.push_back(i);
+      names.push_back(fields[i]->name());
       const auto& type = fields[i]->type();
       if (type->id() == arrow::Type::STRUCT) {
         self(self, type->fields());
-      } else {
+      } else if (!columns.named || named()) {
         auto leaf = std::make_unique<Leaf>();
         leaf->field_path = path;
         leaf->type = type;
         leaves_.push_back(std::move(leaf));
+        for (size_t depth = 1; depth < path.size(); ++depth) {
+          struct_paths_.insert(std::vector<int>(path.begin(), path.begin() + depth));
+        }
       }
+      names.pop_back();
       path.pop_back();
     }
   };
@@ -212,48 +309,61 @@ Status FileStatsCollector::UpdateLeaf(Leaf& leaf,
   return Status::OK();
 }
 
+namespace {
+
+template <typename Key>
+void WriteLeaf(Section section, const FileStatsCollector::Leaf& leaf, const Key& key,
+               JsonWriter& writer) {
+  if (section == Section::kNullCount) {
+    key();
+    writer.Int64(leaf.null_count);
+    return;
+  }
+  const auto& value = section == Section::kMin ? leaf.min : leaf.max;
+  if (value == nullptr || leaf.has_nan) return;
+  if (value->type->id() == arrow::Type::STRING) {
+    const auto text = static_cast<const arrow::StringScalar&>(*value).view();
+    const auto prefix = Utf8Prefix(text, kStringPrefixLength);
+    // A cut maximum would be below the data: leave it out.
+    if (section == Section::kMax && prefix.size() < text.size()) return;
+    key();
+    writer.String(prefix.data(), static_cast<rapidjson::SizeType>(prefix.size()));
+    return;
+  }
+  key();
+  WriteValue(*value, &writer);
+}
+
+}  // namespace
+
 std::string FileStatsCollector::ToJson() const {
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);
   writer.StartObject();
   writer.Key("numRecords");
   writer.Int64(num_records_);
-  enum class Section { kMin, kMax, kNullCount };
   // Leaves were collected depth first: the same walk meets them in the same order.
   auto write_section = [&](Section section) {
     size_t next = 0;
+    std::vector<int> path;
     auto write_fields = [&](auto&& self, const arrow::FieldVector& fields) -> void {
       writer.StartObject();
-      for (const auto& field : fields) {
-        if (next >= leaves_.size()) break;
+      for (int i = 0; i < static_cast<int>(fields.size()); ++i) {
+        const auto& field = fields[i];
+        path.push_back(i);
         const auto& name = field->name();
         const auto key = [&] {
           writer.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
         };
-        if (field->type()->id() == arrow::Type::STRUCT) {
+        const bool is_struct = field->type()->id() == arrow::Type::STRUCT;
+        if (is_struct && struct_paths_.count(path) != 0) {
           key();
           self(self, field->type()->fields());
-          continue;
+        } else if (!is_struct && next < leaves_.size() &&
+                   leaves_[next]->field_path == path) {
+          WriteLeaf(section, *leaves_[next++], key, writer);
         }
-        const Leaf& leaf = *leaves_[next++];
-        if (section == Section::kNullCount) {
-          key();
-          writer.Int64(leaf.null_count);
-          continue;
-        }
-        const auto& value = section == Section::kMin ? leaf.min : leaf.max;
-        if (value == nullptr || leaf.has_nan) continue;
-        if (value->type->id() == arrow::Type::STRING) {
-          const auto text = static_cast<const arrow::StringScalar&>(*value).view();
-          const auto prefix = Utf8Prefix(text, kStringPrefixLength);
-          // A cut maximum would be below the data: leave it out.
-          if (section == Section::kMax && prefix.size() < text.size()) continue;
-          key();
-          writer.String(prefix.data(), static_cast<rapidjson::SizeType>(prefix.size()));
-          continue;
-        }
-        key();
-        WriteValue(*value, &writer);
+        path.pop_back();
       }
       writer.EndObject();
     };

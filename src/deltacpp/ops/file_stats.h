@@ -5,20 +5,39 @@
 // nullCount, so that readers can skip the file.
 
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <arrow/record_batch.h>
 
 #include "deltacpp/common/status.h"
+#include "deltacpp/kernel/actions/actions.h"
 
 namespace deltacpp {
 
+/// The leaf columns that get minValues, maxValues and nullCount. Leaves are counted
+/// depth first, into structs; lists and maps are leaves with a null count only.
+struct DELTACPP_EXPORT StatsColumns {
+  /// The first this many leaves (delta.dataSkippingNumIndexedCols); -1 for all.
+  int first_leaves = 32;
+  /// When set, exactly these columns (delta.dataSkippingStatsColumns), each a path of
+  /// names from a top-level column down; naming a struct names all its leaves.
+  std::optional<std::vector<std::vector<std::string>>> named;
+
+  /// From a table's configuration: delta.dataSkippingStatsColumns (comma-separated,
+  /// dotted for nested fields, `backquoted` for names with dots or commas) wins over
+  /// delta.dataSkippingNumIndexedCols (an integer >= -1). Fails with kInvalidArgument
+  /// naming the property whose value is malformed.
+  static Result<StatsColumns> FromConfiguration(const StringMap& configuration);
+};
+
 class DELTACPP_EXPORT FileStatsCollector {
  public:
-  /// Collects for the first `indexed_columns` leaf columns of `schema` (depth first,
-  /// into structs; lists and maps count as leaves with a null count only).
-  FileStatsCollector(std::shared_ptr<arrow::Schema> schema, int indexed_columns = 32);
+  /// Collects for the leaves of `schema` that `columns` selects.
+  explicit FileStatsCollector(std::shared_ptr<arrow::Schema> schema,
+                              const StatsColumns& columns = {});
   ~FileStatsCollector();
   FileStatsCollector(FileStatsCollector&&) noexcept;
   FileStatsCollector& operator=(FileStatsCollector&&) noexcept;
@@ -33,12 +52,15 @@ class DELTACPP_EXPORT FileStatsCollector {
 
   int64_t num_records() const { return num_records_; }
 
+  struct Leaf;  // one leaf column's statistics so far (opaque)
+
  private:
-  struct Leaf;
   Status UpdateLeaf(Leaf& leaf, const std::shared_ptr<arrow::Array>& array);
 
   std::shared_ptr<arrow::Schema> schema_;
-  std::vector<std::unique_ptr<Leaf>> leaves_;
+  std::vector<std::unique_ptr<Leaf>> leaves_;  // depth-first order
+  // Paths (child indices) of the structs that hold a selected leaf.
+  std::set<std::vector<int>> struct_paths_;
   int64_t num_records_ = 0;
 };
 

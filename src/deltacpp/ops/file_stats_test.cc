@@ -59,10 +59,55 @@ TEST(FileStatsTest, LongStringsKeepAPrefixMinimumAndNoMaximum) {
 TEST(FileStatsTest, NaNLeavesNoBoundsAndOnlyTheFirstColumnsAreIndexed) {
   auto schema = arrow::schema(
       {arrow::field("d", arrow::float64()), arrow::field("i", arrow::int32())});
-  FileStatsCollector stats(schema, /*indexed_columns=*/1);
+  StatsColumns first_one;
+  first_one.first_leaves = 1;
+  FileStatsCollector stats(schema, first_one);
   ASSERT_OK(stats.Update(*Batch(schema, R"([{"d": 1.0, "i": 1}, {"d": NaN, "i": 2}])")));
   EXPECT_EQ(stats.ToJson(),
             R"({"numRecords":2,"minValues":{},"maxValues":{},"nullCount":{"d":0}})");
+}
+
+TEST(FileStatsTest, StatsColumnsNameNestedAndQuotedColumns) {
+  ASSERT_OK_AND_ASSIGN(auto columns,
+                       StatsColumns::FromConfiguration(
+                           {{"delta.dataSkippingStatsColumns", "s.y, `odd.name`,s2"},
+                            {"delta.dataSkippingNumIndexedCols", "1"}}));
+  ASSERT_TRUE(columns.named.has_value());
+  EXPECT_EQ(*columns.named,
+            (std::vector<std::vector<std::string>>{{"s", "y"}, {"odd.name"}, {"s2"}}));
+  auto schema = arrow::schema({
+      arrow::field("id", arrow::int64()),
+      arrow::field("s", arrow::struct_({arrow::field("x", arrow::int32()),
+                                        arrow::field("y", arrow::int32())})),
+      arrow::field("odd.name", arrow::int32()),
+      arrow::field("s2", arrow::struct_({arrow::field("z", arrow::int32())})),
+  });
+  FileStatsCollector stats(schema, columns);
+  ASSERT_OK(stats.Update(*Batch(
+      schema, R"([{"id": 1, "s": {"x": 1, "y": 2}, "odd.name": 3, "s2": {"z": 4}}])")));
+  EXPECT_EQ(stats.ToJson(),
+            R"({"numRecords":1,"minValues":{"s":{"y":2},"odd.name":3,"s2":{"z":4}},)"
+            R"("maxValues":{"s":{"y":2},"odd.name":3,"s2":{"z":4}},)"
+            R"("nullCount":{"s":{"y":0},"odd.name":0,"s2":{"z":0}}})");
+}
+
+TEST(FileStatsTest, NumIndexedColsIsAnIntegerOrMinusOneForAll) {
+  ASSERT_OK_AND_ASSIGN(auto all, StatsColumns::FromConfiguration(
+                                     {{"delta.dataSkippingNumIndexedCols", "-1"}}));
+  EXPECT_EQ(all.first_leaves, -1);
+  EXPECT_FALSE(all.named.has_value());
+  ASSERT_OK_AND_ASSIGN(auto none, StatsColumns::FromConfiguration(
+                                      {{"delta.dataSkippingNumIndexedCols", "0"}}));
+  EXPECT_EQ(none.first_leaves, 0);
+  for (const char* bad : {"x", "-2", "3x", ""}) {
+    EXPECT_FALSE(
+        StatsColumns::FromConfiguration({{"delta.dataSkippingNumIndexedCols", bad}}).ok())
+        << bad;
+  }
+  EXPECT_FALSE(
+      StatsColumns::FromConfiguration({{"delta.dataSkippingStatsColumns", "`a"}}).ok());
+  EXPECT_FALSE(
+      StatsColumns::FromConfiguration({{"delta.dataSkippingStatsColumns", "a,,b"}}).ok());
 }
 
 }  // namespace

@@ -1,328 +1,325 @@
 #include "deltacpp/ops/write_table.h"
 
-#include <chrono>
-#include <map>
-#include <random>
-#include <unordered_map>
+#include <set>
 
 #include <arrow/array.h>
-#include <arrow/array/builder_primitive.h>
+#include <arrow/array/util.h>
+#include <arrow/compute/api_scalar.h>
 #include <arrow/compute/api_vector.h>
-#include <arrow/compute/cast.h>
-#include <arrow/io/interfaces.h>
+#include <arrow/compute/exec.h>
+#include <arrow/compute/expression.h>
 #include <arrow/type.h>
-#include <parquet/arrow/writer.h>
-#include <parquet/properties.h>
+#include <arrow/util/async_generator.h>
+#include <arrow/util/iterator.h>
 
+#include "deltacpp/common/ids.h"
 #include "deltacpp/kernel/schema/column_mapping.h"
 #include "deltacpp/kernel/schema/schema_json.h"
 #include "deltacpp/kernel/table.h"
 #include "deltacpp/kernel/table_features/feature_gate.h"
-#include "deltacpp/ops/file_stats.h"
+#include "deltacpp/ops/write_constraints.h"
+#include "deltacpp/scan/bind_predicate.h"
 #include "deltacpp/scan/compute_init.h"
+#include "deltacpp/scan/row_filter.h"
+#include "deltacpp/scan/scan.h"
 #include "deltacpp/txn/transaction.h"
 
 namespace deltacpp {
 
 namespace {
 
-constexpr std::string_view kNullPartitionFolder = "__HIVE_DEFAULT_PARTITION__";
-
-int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string RandomUuid() {
-  static thread_local std::mt19937_64 generator{std::random_device{}()};
-  uint64_t high = generator();
-  uint64_t low = generator();
-  high = (high & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
-  low = (low & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;    // variant 1
-  char text[37];
-  std::snprintf(text, sizeof(text), "%08x-%04x-%04x-%04x-%012llx",
-                static_cast<unsigned>(high >> 32),
-                static_cast<unsigned>((high >> 16) & 0xFFFF),
-                static_cast<unsigned>(high & 0xFFFF), static_cast<unsigned>(low >> 48),
-                static_cast<unsigned long long>(low & 0xFFFFFFFFFFFFULL));
-  return text;
-}
-
-// `text` with every byte that `keep` refuses written as %XX.
-template <typename Keep>
-std::string PercentEncode(std::string_view text, Keep keep) {
-  std::string out;
-  for (char c : text) {
-    if (keep(static_cast<unsigned char>(c))) {
-      out.push_back(c);
-    } else {
-      char hex[4];
-      std::snprintf(hex, sizeof(hex), "%%%02X", static_cast<unsigned char>(c));
-      out += hex;
-    }
-  }
-  return out;
-}
-
-// Hive-style escaping of a partition value in a folder name, as Spark does it.
-std::string EscapePartitionValue(std::string_view value) {
-  static constexpr std::string_view kEscaped = "\"#%'*/:=?\\\x7f{[]^";
-  return PercentEncode(value, [](unsigned char c) {
-    return c >= 0x20 && kEscaped.find(static_cast<char>(c)) == std::string_view::npos;
-  });
-}
-
-// A relative path as the URI add.path holds: reserved and non-ASCII bytes
-// percent-encoded, '/' kept.
-std::string PathToUri(std::string_view path) {
-  static constexpr std::string_view kKept = "/-_.~!$&'()*+,;=:@";
-  return PercentEncode(path, [](unsigned char c) {
-    return std::isalnum(c) != 0 ||
-           kKept.find(static_cast<char>(c)) != std::string_view::npos;
-  });
-}
-
-// The type Delta stores for `type`: nullopt when Delta has none.
-std::shared_ptr<arrow::DataType> StorageType(
-    const std::shared_ptr<arrow::DataType>& type) {
-  switch (type->id()) {
-    case arrow::Type::BOOL:
-    case arrow::Type::INT8:
-    case arrow::Type::INT16:
-    case arrow::Type::INT32:
-    case arrow::Type::INT64:
-    case arrow::Type::FLOAT:
-    case arrow::Type::DOUBLE:
-    case arrow::Type::STRING:
-    case arrow::Type::BINARY:
-    case arrow::Type::DATE32:
-    case arrow::Type::DECIMAL128:
-      return type;
-    case arrow::Type::LARGE_STRING:
-    case arrow::Type::STRING_VIEW:
-      return arrow::utf8();
-    case arrow::Type::LARGE_BINARY:
-    case arrow::Type::BINARY_VIEW:
-    case arrow::Type::FIXED_SIZE_BINARY:
-      return arrow::binary();
-    case arrow::Type::TIMESTAMP: {
-      const auto& timestamp = static_cast<const arrow::TimestampType&>(*type);
-      return timestamp.timezone().empty()
-                 ? arrow::timestamp(arrow::TimeUnit::MICRO)
-                 : arrow::timestamp(arrow::TimeUnit::MICRO, "UTC");
-    }
-    case arrow::Type::DICTIONARY:
-      return StorageType(static_cast<const arrow::DictionaryType&>(*type).value_type());
-    case arrow::Type::LIST:
-    case arrow::Type::LARGE_LIST:
-    case arrow::Type::LIST_VIEW: {
-      auto element = StorageType(type->field(0)->type());
-      if (element == nullptr) return nullptr;
-      return arrow::list(type->field(0)->WithType(element)->WithName("element"));
-    }
-    case arrow::Type::MAP: {
-      const auto& map = static_cast<const arrow::MapType&>(*type);
-      auto key = StorageType(map.key_type());
-      auto item = StorageType(map.item_type());
-      if (key == nullptr || item == nullptr) return nullptr;
-      return std::make_shared<arrow::MapType>(map.key_field()->WithType(key),
-                                              map.item_field()->WithType(item));
-    }
-    case arrow::Type::STRUCT: {
-      arrow::FieldVector fields;
-      for (const auto& field : type->fields()) {
-        auto child = StorageType(field->type());
-        if (child == nullptr) return nullptr;
-        fields.push_back(field->WithType(child));
-      }
-      return arrow::struct_(fields);
-    }
-    default:
-      return nullptr;
-  }
-}
-
-Result<std::shared_ptr<arrow::Schema>> StorageSchema(const arrow::Schema& schema) {
-  arrow::FieldVector fields;
-  for (const auto& field : schema.fields()) {
-    auto type = StorageType(field->type());
-    if (type == nullptr) {
-      return DeltaError(DeltaErrorCode::kInvalidArgument, "column '", field->name(),
-                        "' has type ", field->type()->ToString(),
-                        ", which a Delta table cannot store");
-    }
-    fields.push_back(field->WithType(type)->WithMetadata(nullptr));
-  }
-  return arrow::schema(fields);
-}
-
 bool IsPartitionable(const arrow::DataType& type) {
   return !arrow::is_nested(type.id()) && type.id() != arrow::Type::BINARY;
 }
 
-// The text a partition value is written as, and its folder name; nullopt text for null.
-struct PartitionKey {
-  std::vector<std::optional<std::string>> values;
-  std::string folder;
-};
-
-// The columns of a row group are encoded in parallel on Arrow's CPU thread pool.
-std::shared_ptr<parquet::ArrowWriterProperties> ParallelEncoding() {
-  static const auto properties =
-      parquet::ArrowWriterProperties::Builder().set_use_threads(true)->build();
-  return properties;
+Status CheckPartitionColumns(const arrow::Schema& schema,
+                             const std::vector<std::string>& partitions) {
+  for (const auto& column : partitions) {
+    auto field = schema.GetFieldByName(column);
+    if (field == nullptr) {
+      return DeltaError(DeltaErrorCode::kInvalidArgument, "partition column '", column,
+                        "' is not in the data");
+    }
+    if (!IsPartitionable(*field->type())) {
+      return DeltaError(DeltaErrorCode::kInvalidArgument, "column '", column, "' is a ",
+                        DeltaTypeString(*field->type()),
+                        ", which cannot be a partition column");
+    }
+  }
+  if (static_cast<int>(partitions.size()) >= schema.num_fields() &&
+      schema.num_fields() > 0) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument,
+                      "every column would be a partition column: a table needs at "
+                      "least one data column");
+  }
+  return Status::OK();
 }
 
-class PartitionedFileWriter {
- public:
-  PartitionedFileWriter(std::shared_ptr<ObjectStore> store,
-                        std::shared_ptr<arrow::Schema> file_schema,
-                        std::vector<std::string> partition_columns,
-                        const WriteOptions& options)
-      : store_(std::move(store)),
-        file_schema_(std::move(file_schema)),
-        partition_columns_(std::move(partition_columns)),
-        options_(options) {}
+// The reader features a table of `schema` needs that `protocol` lacks (a schema change
+// may bring in types such as timestamp_ntz).
+Status CheckProtocolCovers(const Protocol& protocol, const arrow::Schema& schema,
+                           const Metadata& metadata) {
+  DELTACPP_ASSIGN_OR_RAISE(auto needed, ProtocolForNewTable(schema, metadata));
+  if (!needed.reader_features.has_value()) return Status::OK();
+  std::string missing;
+  for (const auto& feature : *needed.reader_features) {
+    const auto& has = protocol.reader_features;
+    if (!has.has_value() || std::find(has->begin(), has->end(), feature) == has->end()) {
+      missing += (missing.empty() ? "'" : ", '") + feature + "'";
+    }
+  }
+  if (missing.empty()) return Status::OK();
+  return DeltaError(DeltaErrorCode::kUnsupportedFeature,
+                    "the new schema needs table feature(s) ", missing,
+                    ", which the table's protocol lacks; delta-cpp does not upgrade "
+                    "protocols yet");
+}
 
-  // `batch` holds file_schema's columns; `key` says where its rows go.
-  Status Write(const PartitionKey& key,
-               const std::shared_ptr<arrow::RecordBatch>& batch) {
-    auto& open = open_files_[key.folder];
-    if (open == nullptr) {
-      open = std::make_unique<OpenFile>();
-      open->key = key;
-    }
-    int64_t offset = 0;
-    while (offset < batch->num_rows()) {
-      if (open->writer == nullptr) DELTACPP_RETURN_NOT_OK(Start(*open));
-      const int64_t room = options_.max_rows_per_file - open->stats->num_records();
-      const int64_t rows = std::min(room, batch->num_rows() - offset);
-      auto slice = batch->Slice(offset, rows);
-      DELTACPP_RETURN_NOT_OK(open->writer->WriteRecordBatch(*slice));
-      DELTACPP_RETURN_NOT_OK(open->stats->Update(*slice));
-      offset += rows;
-      if (open->stats->num_records() >= options_.max_rows_per_file) {
-        DELTACPP_RETURN_NOT_OK(Finish(*open));
-      }
-    }
-    return Status::OK();
+std::string JsonText(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string JsonArray(const std::vector<std::string>& values) {
+  std::string out = "[";
+  for (const auto& value : values) out += (out.size() > 1 ? "," : "") + JsonText(value);
+  return out + "]";
+}
+
+RemoveFile RemovalOf(const AddFile& file, int64_t now) {
+  RemoveFile remove;
+  remove.path = file.path;
+  remove.deletion_timestamp = now;
+  remove.data_change = true;
+  remove.extended_file_metadata = true;
+  remove.partition_values = file.partition_values;
+  remove.size = file.size;
+  remove.deletion_vector = file.deletion_vector;
+  return remove;
+}
+
+// A bound predicate evaluated on batches of one schema: true, false or null per row.
+class RowPredicate {
+ public:
+  static Result<RowPredicate> Make(const PredicatePtr& bound,
+                                   const arrow::Schema& schema) {
+    RowPredicate predicate;
+    DELTACPP_ASSIGN_OR_RAISE(predicate.expression_,
+                             ToArrowExpression(*bound).Bind(schema));
+    return predicate;
   }
 
-  Result<std::vector<AddFile>> Close() {
-    for (auto& [folder, open] : open_files_) {
-      if (open->writer != nullptr) DELTACPP_RETURN_NOT_OK(Finish(*open));
+  /// True where the predicate is true; false where it is false or null.
+  Result<std::shared_ptr<arrow::BooleanArray>> Holds(
+      const arrow::RecordBatch& batch) const {
+    DELTACPP_ASSIGN_OR_RAISE(auto mask,
+                             arrow::compute::ExecuteScalarExpression(
+                                 expression_, arrow::compute::ExecBatch(batch)));
+    if (mask.is_scalar()) {
+      DELTACPP_ASSIGN_OR_RAISE(
+          auto array, arrow::MakeArrayFromScalar(*mask.scalar(), batch.num_rows()));
+      mask = std::move(array);
     }
-    return std::move(added_);
+    // Null (unknown) counts as not holding: null AND FALSE is FALSE.
+    DELTACPP_ASSIGN_OR_RAISE(auto valid, arrow::compute::IsValid(mask));
+    DELTACPP_ASSIGN_OR_RAISE(auto holds, arrow::compute::KleeneAnd(mask, valid));
+    return std::static_pointer_cast<arrow::BooleanArray>(holds.make_array());
   }
 
  private:
-  struct OpenFile {
-    PartitionKey key;
-    std::string relative_path;
-    std::shared_ptr<arrow::io::OutputStream> sink;
-    std::unique_ptr<parquet::arrow::FileWriter> writer;
-    std::unique_ptr<FileStatsCollector> stats;
-  };
-
-  Status Start(OpenFile& open) {
-    const std::string codec = options_.compression == "none" ? "" : options_.compression;
-    char number[8];
-    std::snprintf(number, sizeof(number), "%05d", next_file_++);
-    open.relative_path = open.key.folder + "part-" + number + "-" + RandomUuid() +
-                         "-c000" + (codec.empty() ? "" : "." + codec) + ".parquet";
-    DELTACPP_ASSIGN_OR_RAISE(open.sink, store_->OpenForWrite(open.relative_path));
-    parquet::WriterProperties::Builder properties;
-    DELTACPP_ASSIGN_OR_RAISE(auto compression, CompressionOf(options_.compression));
-    properties.compression(compression);
-    properties.max_row_group_length(options_.max_rows_per_row_group);
-    DELTACPP_ASSIGN_OR_RAISE(open.writer,
-                             parquet::arrow::FileWriter::Open(
-                                 *file_schema_, arrow::default_memory_pool(), open.sink,
-                                 properties.build(), ParallelEncoding()));
-    open.stats = std::make_unique<FileStatsCollector>(file_schema_);
-    return Status::OK();
-  }
-
-  Status Finish(OpenFile& open) {
-    DELTACPP_RETURN_NOT_OK(open.writer->Close());
-    DELTACPP_ASSIGN_OR_RAISE(const int64_t size, open.sink->Tell());
-    DELTACPP_RETURN_NOT_OK(open.sink->Close());
-    AddFile add;
-    add.path = PathToUri(open.relative_path);
-    for (size_t i = 0; i < partition_columns_.size(); ++i) {
-      add.partition_values[partition_columns_[i]] = open.key.values[i];
-    }
-    add.size = size;
-    add.modification_time = NowMillis();
-    add.data_change = true;
-    add.stats = open.stats->ToJson();
-    rows_ += open.stats->num_records();
-    bytes_ += size;
-    added_.push_back(std::move(add));
-    open.writer.reset();
-    open.sink.reset();
-    open.stats.reset();
-    return Status::OK();
-  }
-
-  static Result<arrow::Compression::type> CompressionOf(const std::string& name) {
-    if (name == "snappy") return arrow::Compression::SNAPPY;
-    if (name == "zstd") return arrow::Compression::ZSTD;
-    if (name == "gzip") return arrow::Compression::GZIP;
-    if (name == "lz4") return arrow::Compression::LZ4;
-    if (name == "none") return arrow::Compression::UNCOMPRESSED;
-    return DeltaError(DeltaErrorCode::kInvalidArgument, "unknown compression '", name,
-                      "' (snappy, zstd, gzip, lz4 or none)");
-  }
-
- public:
-  int64_t rows() const { return rows_; }
-  int64_t bytes() const { return bytes_; }
-
- private:
-  std::shared_ptr<ObjectStore> store_;
-  std::shared_ptr<arrow::Schema> file_schema_;
-  std::vector<std::string> partition_columns_;
-  const WriteOptions& options_;
-  std::map<std::string, std::unique_ptr<OpenFile>> open_files_;
-  std::vector<AddFile> added_;
-  int next_file_ = 0;
-  int64_t rows_ = 0;
-  int64_t bytes_ = 0;
+  arrow::compute::Expression expression_;
 };
 
-// The partition value text of each row of `column` (nullopt for null and ""), as the
-// protocol serializes partition values.
-Result<std::vector<std::optional<std::string>>> PartitionTexts(
-    const std::shared_ptr<arrow::Array>& column) {
-  std::shared_ptr<arrow::Array> text;
-  const auto& type = *column->type();
-  if (type.id() == arrow::Type::STRING) {
-    text = column;
-  } else {
-    DELTACPP_ASSIGN_OR_RAISE(text, arrow::compute::Cast(*column, arrow::utf8()));
+int64_t CountTrue(const arrow::BooleanArray& mask) { return mask.true_count(); }
+
+// Everything one WriteTable call decides before it writes rows.
+struct WritePlan {
+  std::shared_ptr<arrow::Schema> schema;  // the table's after this write
+  std::vector<std::string> partitions;
+  std::set<std::string> omitted;  // generated columns the data lacks
+  PredicatePtr replace_where;     // bound to `schema`
+  std::optional<WriteConstraints> constraints;
+};
+
+class TableWriter {
+ public:
+  TableWriter(const Table& table, Transaction& txn, const WriteOptions& options,
+              WritePlan plan, DataFileOptions files)
+      : txn_(txn),
+        options_(options),
+        plan_(std::move(plan)),
+        writer_(table.store(), plan_.schema, plan_.partitions, std::move(files)) {}
+
+  Status WriteData(arrow::RecordBatchReader& data) {
+    std::optional<RowPredicate> replace_where;
+    // The next batches are read on a thread of their own while this one is written.
+    auto source = arrow::MakeFunctionIterator(
+        [&data]() -> arrow::Result<std::shared_ptr<arrow::RecordBatch>> {
+          std::shared_ptr<arrow::RecordBatch> batch;
+          ARROW_RETURN_NOT_OK(data.ReadNext(&batch));
+          return batch;
+        });
+    DELTACPP_ASSIGN_OR_RAISE(auto batches,
+                             arrow::MakeReadaheadIterator(std::move(source), 2));
+    while (true) {
+      DELTACPP_ASSIGN_OR_RAISE(auto input, batches.Next());
+      if (input == nullptr) break;
+      if (input->num_rows() == 0) continue;
+      DELTACPP_ASSIGN_OR_RAISE(auto batch,
+                               ConformBatch(*input, *plan_.schema, plan_.omitted));
+      if (!plan_.constraints->empty()) {
+        auto checked = plan_.constraints->Apply(batch);
+        if (!checked.ok()) {
+          return DeltaError(DeltaErrorCode::kInvalidArgument, checked.status().message(),
+                            "; nothing was committed");
+        }
+        batch = *std::move(checked);
+      }
+      if (plan_.replace_where != nullptr) {
+        if (!replace_where) {
+          DELTACPP_ASSIGN_OR_RAISE(
+              replace_where, RowPredicate::Make(plan_.replace_where, *batch->schema()));
+        }
+        DELTACPP_ASSIGN_OR_RAISE(auto holds, replace_where->Holds(*batch));
+        const int64_t outside = batch->num_rows() - CountTrue(*holds);
+        if (outside > 0) {
+          return DeltaError(DeltaErrorCode::kInvalidArgument, outside,
+                            " row(s) of the data do not match the replaceWhere "
+                            "predicate ",
+                            plan_.replace_where->ToString(), "; nothing was committed");
+        }
+      }
+      DELTACPP_RETURN_NOT_OK(writer_.Write(batch));
+      if (options_.on_progress) options_.on_progress(writer_.progress());
+    }
+    return Status::OK();
   }
-  const auto& strings = static_cast<const arrow::StringArray&>(*text);
-  std::vector<std::optional<std::string>> values(strings.length());
-  const bool timestamp = type.id() == arrow::Type::TIMESTAMP;
-  const bool utc =
-      timestamp && !static_cast<const arrow::TimestampType&>(type).timezone().empty();
-  for (int64_t i = 0; i < strings.length(); ++i) {
-    if (strings.IsNull(i) || strings.GetView(i).empty()) continue;
-    std::string value(strings.GetView(i));
-    if (timestamp) {
-      // Arrow writes "1970-01-01 00:00:00.000000[Z]": UTC ones become ISO 8601 with 'Z',
-      // timestamp_ntz ones keep the space form.
-      if (!value.empty() && value.back() == 'Z') value.pop_back();
-      if (utc) {
-        value[10] = 'T';
-        value += 'Z';
+
+  // Removes every file of the snapshot read.
+  void RemoveAll() {
+    const int64_t now = NowMillis();
+    for (const auto& file : txn_.read_snapshot()->files()) {
+      txn_.Remove(RemovalOf(file, now));
+      ++removed_;
+    }
+  }
+
+  // Removes the rows matching the replaceWhere predicate: files whose rows all match
+  // go; files with some matching rows go and their other rows are written again.
+  // Files the predicate's partition values or statistics rule out are not opened.
+  Status RemoveMatchingRows() {
+    const auto& snapshot = txn_.read_snapshot();
+    const auto& predicate = options_.replace_where;
+    DELTACPP_ASSIGN_OR_RAISE(auto candidates,
+                             ScanBuilder(snapshot).Filter(predicate).Build());
+    std::vector<std::string> referenced;
+    for (const auto& column : ReferencedColumns(candidates->filter())) {
+      if (std::find(referenced.begin(), referenced.end(), column->column[0]) ==
+          referenced.end()) {
+        referenced.push_back(column->column[0]);
       }
     }
-    values[i] = std::move(value);
+    // First the columns the predicate reads, to count matches; the whole rows only for
+    // files that keep some.
+    DELTACPP_ASSIGN_OR_RAISE(
+        auto probe, ScanBuilder(snapshot).Select(referenced).Parallelism(1).Build());
+    DELTACPP_ASSIGN_OR_RAISE(auto whole, ScanBuilder(snapshot).Parallelism(1).Build());
+    DELTACPP_ASSIGN_OR_RAISE(auto bound_probe,
+                             BindPredicate(predicate, *probe->schema()));
+    DELTACPP_ASSIGN_OR_RAISE(auto in_probe,
+                             RowPredicate::Make(bound_probe, *probe->schema()));
+    DELTACPP_ASSIGN_OR_RAISE(auto bound_whole,
+                             BindPredicate(predicate, *whole->schema()));
+    DELTACPP_ASSIGN_OR_RAISE(auto in_whole,
+                             RowPredicate::Make(bound_whole, *whole->schema()));
+    const int64_t now = NowMillis();
+    for (const AddFile* file : candidates->Files()) {
+      int64_t rows = 0, matching = 0;
+      DELTACPP_ASSIGN_OR_RAISE(auto reader, probe->ExecuteFiles({file}));
+      while (true) {
+        std::shared_ptr<arrow::RecordBatch> batch;
+        DELTACPP_RETURN_NOT_OK(reader->ReadNext(&batch));
+        if (batch == nullptr) break;
+        DELTACPP_ASSIGN_OR_RAISE(auto holds, in_probe.Holds(*batch));
+        rows += batch->num_rows();
+        matching += CountTrue(*holds);
+      }
+      if (matching == 0) continue;
+      txn_.Remove(RemovalOf(*file, now));
+      ++removed_;
+      if (matching == rows) continue;
+      DELTACPP_ASSIGN_OR_RAISE(reader, whole->ExecuteFiles({file}));
+      while (true) {
+        std::shared_ptr<arrow::RecordBatch> batch;
+        DELTACPP_RETURN_NOT_OK(reader->ReadNext(&batch));
+        if (batch == nullptr) break;
+        DELTACPP_ASSIGN_OR_RAISE(auto holds, in_whole.Holds(*batch));
+        DELTACPP_ASSIGN_OR_RAISE(auto keep, arrow::compute::Invert(arrow::Datum(holds)));
+        DELTACPP_ASSIGN_OR_RAISE(auto kept, arrow::compute::Filter(batch, keep));
+        DELTACPP_ASSIGN_OR_RAISE(auto conformed,
+                                 ConformBatch(*kept.record_batch(), *plan_.schema, {}));
+        rewritten_rows_ += conformed->num_rows();
+        DELTACPP_RETURN_NOT_OK(writer_.Write(conformed));
+      }
+    }
+    return Status::OK();
   }
-  return values;
+
+  Result<WriteResult> Commit(Operation operation) {
+    DELTACPP_ASSIGN_OR_RAISE(auto added, writer_.Close());
+    WriteResult result;
+    result.files = static_cast<int64_t>(added.size());
+    result.rows = writer_.progress().rows;
+    result.bytes = writer_.progress().bytes_closed;
+    result.removed_files = removed_;
+    result.rewritten_rows = rewritten_rows_;
+    for (auto& add : added) txn_.Add(std::move(add));
+    if (options_.app_transaction) {
+      SetTransaction app = *options_.app_transaction;
+      app.last_updated = NowMillis();
+      txn_.SetAppTransaction(std::move(app));
+    }
+    operation.parameters["partitionBy"] = JsonArray(plan_.partitions);
+    if (operation.name == "WRITE") {
+      operation.metrics = {{"numFiles", std::to_string(result.files)},
+                           {"numOutputRows", std::to_string(result.rows)},
+                           {"numOutputBytes", std::to_string(result.bytes)},
+                           {"numRemovedFiles", std::to_string(removed_)}};
+    }
+    if (plan_.replace_where != nullptr) {
+      operation.parameters["predicate"] = JsonArray({options_.replace_where->ToString()});
+      operation.metrics["numCopiedRows"] = std::to_string(rewritten_rows_);
+    }
+    DELTACPP_ASSIGN_OR_RAISE(result.version, txn_.Commit(operation));
+    result.committed = true;
+    return result;
+  }
+
+ private:
+  Transaction& txn_;
+  const WriteOptions& options_;
+  WritePlan plan_;
+  PartitionedWriter writer_;
+  int64_t removed_ = 0;
+  int64_t rewritten_rows_ = 0;
+};
+
+const char* ModeName(WriteMode mode) {
+  switch (mode) {
+    case WriteMode::kAppend:
+      return "Append";
+    case WriteMode::kOverwrite:
+      return "Overwrite";
+    case WriteMode::kErrorIfExists:
+      return "ErrorIfExists";
+    case WriteMode::kIgnore:
+      return "Ignore";
+  }
+  return "Append";
 }
 
 }  // namespace
@@ -336,207 +333,176 @@ Result<WriteMode> ParseWriteMode(std::string_view text) {
                     "' (error, append, overwrite or ignore)");
 }
 
-Result<WriteResult> WriteTable(const std::string& table_uri,
-                               arrow::RecordBatchReader& data,
-                               const WriteOptions& options) {
+namespace {
+
+// WriteTable, or with `create_schema` CreateTable.
+Result<WriteResult> Write(const std::string& table_uri, arrow::RecordBatchReader& data,
+                          const WriteOptions& options,
+                          const std::shared_ptr<arrow::Schema>& create_schema) {
   DELTACPP_RETURN_NOT_OK(EnsureComputeInitialized());
+  DELTACPP_RETURN_NOT_OK(ValidateDataFileOptions(options.data_files));
+  const bool overwrite = options.mode == WriteMode::kOverwrite;
+  if (options.schema_mode == SchemaMode::kOverwrite && !overwrite) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument,
+                      "schema mode overwrite needs write mode overwrite");
+  }
+  if (options.replace_where != nullptr && !overwrite) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument,
+                      "a replaceWhere predicate needs write mode overwrite");
+  }
   DELTACPP_ASSIGN_OR_RAISE(auto table, Table::Open(table_uri));
   DELTACPP_ASSIGN_OR_RAISE(auto txn, Transaction::Begin(table));
   const auto& snapshot = txn.read_snapshot();
-  DELTACPP_ASSIGN_OR_RAISE(auto input_schema, StorageSchema(*data.schema()));
-  std::shared_ptr<arrow::Schema> table_schema;
-  std::vector<std::string> partitions;
-  WriteResult result;
+  DELTACPP_ASSIGN_OR_RAISE(auto data_schema, StorageSchema(*data.schema()));
+  WritePlan plan;
+  Metadata metadata;
   if (snapshot != nullptr) {
-    result.version = snapshot->version();
     if (options.mode == WriteMode::kErrorIfExists) {
       return DeltaError(DeltaErrorCode::kInvalidArgument, "table ", table.uri(),
                         " already exists (version ", snapshot->version(),
                         "): write with mode append or overwrite");
     }
-    if (options.mode == WriteMode::kIgnore) return result;
-    DELTACPP_ASSIGN_OR_RAISE(auto mode, GetColumnMappingMode(snapshot->metadata()));
-    if (mode != ColumnMappingMode::kNone) {
+    if (options.mode == WriteMode::kIgnore) {
+      WriteResult result;
+      result.version = snapshot->version();
+      return result;
+    }
+    DELTACPP_ASSIGN_OR_RAISE(auto mapping, GetColumnMappingMode(snapshot->metadata()));
+    if (mapping != ColumnMappingMode::kNone) {
       return DeltaError(DeltaErrorCode::kUnsupportedFeature, "table ", table.uri(),
                         " uses column mapping, which delta-cpp does not write yet");
     }
-    table_schema = snapshot->schema();
-    partitions = snapshot->partition_columns();
-    if (!options.partition_by.empty() && options.partition_by != partitions) {
+    metadata = snapshot->metadata();
+    plan.partitions = snapshot->partition_columns();
+    if (options.schema_mode == SchemaMode::kOverwrite) {
+      if (!options.partition_by.empty()) plan.partitions = options.partition_by;
+    } else if (!options.partition_by.empty() && options.partition_by != plan.partitions) {
       return DeltaError(DeltaErrorCode::kInvalidArgument, "table ", table.uri(),
-                        " is partitioned by other columns than the write asks for");
+                        " is partitioned by other columns than the write asks for "
+                        "(schema mode overwrite repartitions it)");
+    }
+    std::set<std::string> generated;
+    {
+      DELTACPP_ASSIGN_OR_RAISE(
+          auto current,
+          WriteConstraints::Make(snapshot->schema(), metadata.configuration));
+      for (const auto& field : snapshot->schema()->fields()) {
+        if (current.IsGenerated(field->name())) generated.insert(field->name());
+      }
+    }
+    DELTACPP_ASSIGN_OR_RAISE(
+        plan.schema, ResolveWriteSchema(snapshot->schema(), data_schema,
+                                        options.schema_mode, generated, table.uri()));
+    if (!plan.schema->Equals(*snapshot->schema(), /*check_metadata=*/true) ||
+        plan.partitions != snapshot->partition_columns()) {
+      DELTACPP_RETURN_NOT_OK(CheckPartitionColumns(*plan.schema, plan.partitions));
+      DELTACPP_ASSIGN_OR_RAISE(metadata.schema_string, SchemaToJson(*plan.schema));
+      metadata.partition_columns = plan.partitions;
+      DELTACPP_RETURN_NOT_OK(
+          CheckProtocolCovers(snapshot->protocol(), *plan.schema, metadata));
+      txn.SetMetadata(metadata);
     }
   } else {
-    table_schema = input_schema;
-    partitions = options.partition_by;
-    for (const auto& column : partitions) {
-      auto field = table_schema->GetFieldByName(column);
-      if (field == nullptr) {
-        return DeltaError(DeltaErrorCode::kInvalidArgument, "partition column '", column,
-                          "' is not in the data");
-      }
-      if (!IsPartitionable(*field->type())) {
-        return DeltaError(DeltaErrorCode::kInvalidArgument, "column '", column, "' is a ",
-                          DeltaTypeString(*field->type()),
-                          ", which cannot be a partition column");
-      }
-    }
-    Metadata metadata;
+    plan.schema = create_schema != nullptr ? create_schema : data_schema;
+    plan.partitions = options.partition_by;
+    DELTACPP_RETURN_NOT_OK(CheckPartitionColumns(*plan.schema, plan.partitions));
     metadata.id = RandomUuid();
     metadata.name = options.name;
     metadata.description = options.description;
-    DELTACPP_ASSIGN_OR_RAISE(metadata.schema_string, SchemaToJson(*table_schema));
-    metadata.partition_columns = partitions;
+    DELTACPP_ASSIGN_OR_RAISE(metadata.schema_string, SchemaToJson(*plan.schema));
+    metadata.partition_columns = plan.partitions;
     metadata.configuration = options.configuration;
     metadata.created_time = NowMillis();
-    DELTACPP_ASSIGN_OR_RAISE(auto protocol, ProtocolForNewTable(*table_schema, metadata));
+    DELTACPP_ASSIGN_OR_RAISE(auto protocol, ProtocolForNewTable(*plan.schema, metadata));
     txn.SetProtocol(std::move(protocol));
-    txn.SetMetadata(std::move(metadata));
+    txn.SetMetadata(metadata);
   }
+  if (options.replace_where != nullptr) {
+    DELTACPP_ASSIGN_OR_RAISE(plan.replace_where,
+                             BindPredicate(options.replace_where, *plan.schema));
+    if (snapshot != nullptr &&
+        metadata.configuration.count("delta.enableChangeDataFeed") != 0 &&
+        metadata.configuration.at("delta.enableChangeDataFeed") == "true") {
+      for (const auto& column : ReferencedColumns(plan.replace_where)) {
+        if (std::find(plan.partitions.begin(), plan.partitions.end(),
+                      column->column[0]) == plan.partitions.end()) {
+          return DeltaError(DeltaErrorCode::kUnsupportedFeature, "table ", table.uri(),
+                            " has the change data feed on: delta-cpp replaces rows "
+                            "there only by partition columns, and ",
+                            column->column[0], " is not one");
+        }
+      }
+    }
+  }
+  DELTACPP_ASSIGN_OR_RAISE(plan.constraints,
+                           WriteConstraints::Make(plan.schema, metadata.configuration));
+  for (const auto& field : plan.schema->fields()) {
+    if (plan.constraints->IsGenerated(field->name()) &&
+        data_schema->GetFieldIndex(field->name()) < 0) {
+      plan.omitted.insert(field->name());
+    }
+  }
+  DataFileOptions files = options.data_files;
+  DELTACPP_ASSIGN_OR_RAISE(files.stats_columns,
+                           StatsColumns::FromConfiguration(metadata.configuration));
 
-  // Columns of the data, in table order; each must have the table's type.
-  std::vector<int> data_index;
-  for (const auto& field : table_schema->fields()) {
-    const int index = input_schema->GetFieldIndex(field->name());
-    if (index < 0) {
-      return DeltaError(DeltaErrorCode::kInvalidArgument, "the data lacks column '",
-                        field->name(), "' of table ", table.uri());
-    }
-    const auto& data_type = input_schema->field(index)->type();
-    if (!data_type->Equals(*field->type(), /*check_metadata=*/false)) {
-      return DeltaError(DeltaErrorCode::kInvalidArgument, "column '", field->name(),
-                        "' of the data is ", DeltaTypeString(*data_type), " but table ",
-                        table.uri(), " has ", DeltaTypeString(*field->type()));
-    }
-    data_index.push_back(index);
-  }
-  if (input_schema->num_fields() != table_schema->num_fields()) {
-    for (const auto& field : input_schema->fields()) {
-      if (table_schema->GetFieldIndex(field->name()) < 0) {
-        return DeltaError(DeltaErrorCode::kInvalidArgument, "column '", field->name(),
-                          "' of the data is not in table ", table.uri());
-      }
+  // Overwrites decide what to remove from what they read: files others add or remove
+  // concurrently conflict with them.
+  if (overwrite) txn.SetReadsData(true);
+  TableWriter writer(table, txn, options, std::move(plan), std::move(files));
+  DELTACPP_RETURN_NOT_OK(writer.WriteData(data));
+  if (overwrite && snapshot != nullptr) {
+    if (options.replace_where != nullptr) {
+      DELTACPP_RETURN_NOT_OK(writer.RemoveMatchingRows());
+    } else {
+      writer.RemoveAll();
     }
   }
-  std::vector<int> partition_index, file_index;
-  arrow::FieldVector file_fields;
-  for (int i = 0; i < table_schema->num_fields(); ++i) {
-    const auto& field = table_schema->field(i);
-    const bool partition = std::find(partitions.begin(), partitions.end(),
-                                     field->name()) != partitions.end();
-    (partition ? partition_index : file_index).push_back(i);
-    if (!partition) file_fields.push_back(field->WithMetadata(nullptr));
+  Operation operation;
+  if (create_schema != nullptr) {
+    operation.name = "CREATE TABLE";
+    operation.parameters["isManaged"] = "false";
+    if (options.description) operation.parameters["description"] = *options.description;
+    std::string properties = "{";
+    for (const auto& [key, value] : options.configuration) {
+      properties +=
+          (properties.size() > 1 ? "," : "") + JsonText(key) + ":" + JsonText(value);
+    }
+    operation.parameters["properties"] = properties + "}";
+  } else {
+    operation.name = "WRITE";
+    operation.parameters["mode"] = ModeName(options.mode);
   }
-  auto file_schema = arrow::schema(file_fields);
+  return writer.Commit(std::move(operation));
+}
 
-  PartitionedFileWriter writer(table.store(), file_schema, partitions, options);
-  while (true) {
-    std::shared_ptr<arrow::RecordBatch> input;
-    DELTACPP_RETURN_NOT_OK(data.ReadNext(&input));
-    if (input == nullptr) break;
-    if (input->num_rows() == 0) continue;
-    arrow::ArrayVector columns;
-    for (int i = 0; i < table_schema->num_fields(); ++i) {
-      auto column = input->column(data_index[i]);
-      const auto& field = table_schema->field(i);
-      if (!column->type()->Equals(*field->type())) {
-        DELTACPP_ASSIGN_OR_RAISE(column, arrow::compute::Cast(*column, field->type()));
-      }
-      if (!field->nullable() && column->null_count() > 0) {
-        return DeltaError(DeltaErrorCode::kInvalidArgument, "column '", field->name(),
-                          "' is NOT NULL but the data has ", column->null_count(),
-                          " null value(s) in it; nothing was committed");
-      }
-      columns.push_back(std::move(column));
-    }
-    arrow::ArrayVector file_columns;
-    for (int i : file_index) file_columns.push_back(columns[i]);
-    auto file_batch =
-        arrow::RecordBatch::Make(file_schema, input->num_rows(), file_columns);
-    if (partitions.empty()) {
-      DELTACPP_RETURN_NOT_OK(writer.Write(PartitionKey{}, file_batch));
-      continue;
-    }
-    // Rows grouped by their partition values, in order of first appearance.
-    std::vector<std::vector<std::optional<std::string>>> texts;
-    for (int i : partition_index) {
-      DELTACPP_ASSIGN_OR_RAISE(auto column_texts, PartitionTexts(columns[i]));
-      texts.push_back(std::move(column_texts));
-    }
-    std::unordered_map<std::string, size_t> group_of;
-    std::vector<PartitionKey> keys;
-    std::vector<std::vector<int64_t>> rows;
-    for (int64_t row = 0; row < input->num_rows(); ++row) {
-      PartitionKey key;
-      for (size_t p = 0; p < partitions.size(); ++p) {
-        const auto& value = texts[p][row];
-        key.values.push_back(value);
-        key.folder +=
-            EscapePartitionValue(partitions[p]) + "=" +
-            (value ? EscapePartitionValue(*value) : std::string(kNullPartitionFolder)) +
-            "/";
-      }
-      auto [group, inserted] = group_of.try_emplace(key.folder, keys.size());
-      if (inserted) {
-        keys.push_back(std::move(key));
-        rows.emplace_back();
-      }
-      rows[group->second].push_back(row);
-    }
-    for (size_t g = 0; g < keys.size(); ++g) {
-      arrow::Int64Builder indices;
-      DELTACPP_RETURN_NOT_OK(indices.AppendValues(rows[g]));
-      DELTACPP_ASSIGN_OR_RAISE(auto index_array, indices.Finish());
-      DELTACPP_ASSIGN_OR_RAISE(
-          auto taken, arrow::compute::Take(arrow::Datum(file_batch), index_array));
-      DELTACPP_RETURN_NOT_OK(writer.Write(keys[g], taken.record_batch()));
-    }
-  }
-  DELTACPP_ASSIGN_OR_RAISE(auto added, writer.Close());
-  result.files = static_cast<int64_t>(added.size());
-  result.rows = writer.rows();
-  result.bytes = writer.bytes();
+}  // namespace
 
-  std::string mode_name = "Append";
-  if (options.mode == WriteMode::kOverwrite) mode_name = "Overwrite";
-  if (options.mode == WriteMode::kErrorIfExists) mode_name = "ErrorIfExists";
-  if (options.mode == WriteMode::kIgnore) mode_name = "Ignore";
-  int64_t removed = 0;
-  if (options.mode == WriteMode::kOverwrite && snapshot != nullptr) {
-    const int64_t now = NowMillis();
-    for (const auto& file : snapshot->files()) {
-      RemoveFile remove;
-      remove.path = file.path;
-      remove.deletion_timestamp = now;
-      remove.data_change = true;
-      remove.extended_file_metadata = true;
-      remove.partition_values = file.partition_values;
-      remove.size = file.size;
-      remove.deletion_vector = file.deletion_vector;
-      txn.Remove(std::move(remove));
-      ++removed;
+Result<WriteResult> WriteTable(const std::string& table_uri,
+                               arrow::RecordBatchReader& data,
+                               const WriteOptions& options) {
+  return Write(table_uri, data, options, nullptr);
+}
+
+Result<WriteResult> CreateTable(const std::string& table_uri,
+                                const std::shared_ptr<arrow::Schema>& schema,
+                                const WriteOptions& options) {
+  if (options.mode != WriteMode::kErrorIfExists && options.mode != WriteMode::kIgnore) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument,
+                      "creating a table takes mode error or ignore");
+  }
+  DELTACPP_ASSIGN_OR_RAISE(auto storage, StorageSchema(*schema));
+  for (int i = 0; i < schema->num_fields(); ++i) {
+    if (!storage->field(i)->type()->Equals(*schema->field(i)->type())) {
+      return DeltaError(DeltaErrorCode::kInvalidArgument, "column '",
+                        schema->field(i)->name(), "' has type ",
+                        schema->field(i)->type()->ToString(), ", which Delta stores as ",
+                        DeltaTypeString(*storage->field(i)->type()), ": use that type");
     }
   }
-  for (auto& add : added) txn.Add(std::move(add));
-  if (options.app_transaction) {
-    SetTransaction app = *options.app_transaction;
-    app.last_updated = NowMillis();
-    txn.SetAppTransaction(std::move(app));
-  }
-  std::string partition_by = "[";
-  for (size_t i = 0; i < partitions.size(); ++i) {
-    partition_by += (i > 0 ? ",\"" : "\"") + partitions[i] + "\"";
-  }
-  partition_by += "]";
-  Operation operation{"WRITE",
-                      {{"mode", mode_name}, {"partitionBy", partition_by}},
-                      {{"numFiles", std::to_string(result.files)},
-                       {"numOutputRows", std::to_string(result.rows)},
-                       {"numOutputBytes", std::to_string(result.bytes)},
-                       {"numRemovedFiles", std::to_string(removed)}}};
-  DELTACPP_ASSIGN_OR_RAISE(result.version, txn.Commit(operation));
-  result.committed = true;
-  return result;
+  auto empty = arrow::RecordBatchReader::Make({}, schema);
+  if (!empty.ok()) return empty.status();
+  return Write(table_uri, **empty, options, schema);
 }
 
 }  // namespace deltacpp

@@ -1,14 +1,16 @@
 #pragma once
 
-// Writing rows into a Delta table: create it, append to it or overwrite it, in one
-// transaction (txn/transaction.h). Data files are Parquet with per-file statistics, in
-// Hive-style partition folders.
+// Writing rows into a Delta table: create it, append to it or overwrite it (all of it
+// or the rows matching a predicate), with schema evolution, in one transaction
+// (txn/transaction.h). Data files are Parquet with per-file statistics, in Hive-style
+// partition folders (partitioned_writer.h).
 //
 //   WriteOptions options;
 //   options.mode = WriteMode::kAppend;
 //   DELTACPP_ASSIGN_OR_RAISE(auto result, WriteTable("/data/events", *reader, options));
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,13 +19,16 @@
 
 #include "deltacpp/common/status.h"
 #include "deltacpp/kernel/actions/actions.h"
+#include "deltacpp/kernel/expressions/predicate.h"
+#include "deltacpp/ops/partitioned_writer.h"
+#include "deltacpp/ops/write_schema.h"
 
 namespace deltacpp {
 
 enum class WriteMode {
   kErrorIfExists,  // create the table; fail if it exists
   kAppend,         // create it or add rows
-  kOverwrite,      // create it or replace all its rows
+  kOverwrite,      // create it or replace its rows (all, or those matching a predicate)
   kIgnore,         // create it; do nothing if it exists
 };
 
@@ -32,41 +37,60 @@ DELTACPP_EXPORT Result<WriteMode> ParseWriteMode(std::string_view text);
 
 struct WriteOptions {
   WriteMode mode = WriteMode::kErrorIfExists;
-  /// For a new table: its partition columns. For an existing one: empty, or the same.
+  /// How the data's schema may differ from an existing table's (write_schema.h).
+  /// kOverwrite needs mode kOverwrite and may change the partition columns too.
+  SchemaMode schema_mode = SchemaMode::kReject;
+  /// With kOverwrite: replace only the rows matching this predicate (Delta's
+  /// replaceWhere). Every row written must match it too. Rows of a data file that do
+  /// not match are written again to a new file.
+  PredicatePtr replace_where;
+  /// For a new table (or with schema mode overwrite): its partition columns. For an
+  /// existing one otherwise: empty, or the same.
   std::vector<std::string> partition_by;
   /// For a new table.
   std::optional<std::string> name;
   std::optional<std::string> description;
   /// For a new table: its properties (`delta.*` and any user keys).
   StringMap configuration;
-  /// Parquet compression: "snappy", "zstd", "gzip", "lz4" or "none".
-  std::string compression = "snappy";
-  /// A data file is closed once it holds this many rows.
-  int64_t max_rows_per_file = 4 * 1024 * 1024;
-  int64_t max_rows_per_row_group = 1024 * 1024;
+  /// Compression and sizes of the data files. Their statistics cover the columns the
+  /// table's delta.dataSkippingStatsColumns or delta.dataSkippingNumIndexedCols name.
+  DataFileOptions data_files;
   /// An application transaction (appId, version) to record, for idempotent writers.
   std::optional<SetTransaction> app_transaction;
+  /// Called after every batch taken, e.g. to show progress on long writes.
+  std::function<void(const WriteProgress&)> on_progress;
 };
 
 struct WriteResult {
   /// The version committed; for kIgnore on an existing table, its current version.
   int64_t version = 0;
   bool committed = false;
-  int64_t files = 0;
-  int64_t rows = 0;
+  int64_t files = 0;  // data files added
+  int64_t rows = 0;   // rows written, the data's and those rewritten
   int64_t bytes = 0;
+  int64_t removed_files = 0;
+  /// Rows of earlier files written again by a replaceWhere overwrite.
+  int64_t rewritten_rows = 0;
 };
 
 /// Writes every batch of `data` to the table at `table_uri` as `options` say, then
-/// commits. Data types are those of Delta: timestamps are stored in microseconds, large
-/// and view strings, binaries and lists as their plain kinds, dictionaries decoded.
-/// Fails, committing nothing, with kInvalidArgument for an existing table in mode
-/// error, data whose columns or types differ from the table's (naming the column), a
-/// partition column that is missing or not partitionable, nulls in a NOT NULL column
-/// (naming it), or a type Delta cannot store; kUnsupportedFeature for a table with a
-/// writer feature delta-cpp lacks; kConflict when a concurrent commit conflicts.
+/// commits. Data types are those of Delta (write_schema.h: StorageSchema). Fails,
+/// committing nothing, with kInvalidArgument for an existing table in mode error, data
+/// whose schema the schema mode refuses (naming the column), a partition column that is
+/// missing or not partitionable, nulls in a NOT NULL column (naming it), a replaceWhere
+/// predicate that does not bind to the table or that a written row does not match, or
+/// a type Delta cannot store; kUnsupportedFeature for a table with a writer feature
+/// delta-cpp lacks; kConflict when a concurrent commit conflicts.
 DELTACPP_EXPORT Result<WriteResult> WriteTable(const std::string& table_uri,
                                                arrow::RecordBatchReader& data,
                                                const WriteOptions& options);
+
+/// Creates an empty table of `schema` (with Delta's types, as ParseSchemaJson or
+/// ParseSchemaDdl return them; field metadata such as comments is kept) with the
+/// partition columns, name, description and properties of `options`, whose mode must be
+/// kErrorIfExists or kIgnore. Commits a "CREATE TABLE" version 0. Fails like WriteTable.
+DELTACPP_EXPORT Result<WriteResult> CreateTable(
+    const std::string& table_uri, const std::shared_ptr<arrow::Schema>& schema,
+    const WriteOptions& options);
 
 }  // namespace deltacpp

@@ -4,6 +4,7 @@
 #include <arrow/json/from_string.h>
 #include <arrow/record_batch.h>
 #include <arrow/scalar.h>
+#include <arrow/util/key_value_metadata.h>
 #include <gtest/gtest.h>
 
 #include "deltacpp/kernel/table.h"
@@ -161,7 +162,8 @@ TEST_F(WriteTableTest, BadInputCommitsNothing) {
   auto nulls = WriteTable(
       uri_, *Rows(R"([{"id": null, "name": "a", "part": "p"}])", null_id), options);
   ASSERT_RAISES_DELTA(kInvalidArgument, nulls);
-  EXPECT_NE(nulls.status().message().find("column 'id' is NOT NULL"), std::string::npos)
+  EXPECT_NE(nulls.status().message().find("NOT NULL constraint on column id violated"),
+            std::string::npos)
       << nulls.status().message();
   auto table = Table::Open(uri_).ValueOrDie();
   ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
@@ -176,6 +178,252 @@ TEST_F(WriteTableTest, PartitionColumnsMustExistAndBePrimitive) {
       kInvalidArgument,
       WriteTable(uri_, *Rows(R"([{"id": 1, "name": "a", "part": "p"}])"), options));
   EXPECT_FALSE(std::filesystem::exists(dir_->path() / "table/_delta_log"));
+}
+
+TEST_F(WriteTableTest, MissingNullableColumnsAreWrittenAsNulls) {
+  WriteOptions options;
+  ASSERT_OK(WriteTable(uri_, *Rows(R"([{"id": 1, "name": "a", "part": "p"}])"), options)
+                .status());
+  options.mode = WriteMode::kAppend;
+  auto id_only = arrow::schema({arrow::field("id", arrow::int64(), false)});
+  ASSERT_OK(WriteTable(uri_, *Rows(R"([{"id": 2}])", id_only), options).status());
+  EXPECT_EQ(Read(), (std::vector<std::string>{"1:a:p", "2:null:null"}));
+  auto name_only = arrow::schema({arrow::field("name", arrow::utf8())});
+  auto missing = WriteTable(uri_, *Rows(R"([{"name": "x"}])", name_only), options);
+  ASSERT_RAISES_DELTA(kInvalidArgument, missing);
+  EXPECT_NE(missing.status().message().find("lacks column 'id', which is NOT NULL"),
+            std::string::npos)
+      << missing.status().message();
+}
+
+TEST_F(WriteTableTest, SchemaMergeAddsColumnsAndWidensNarrowerData) {
+  WriteOptions options;
+  ASSERT_OK(WriteTable(uri_, *Rows(R"([{"id": 1, "name": "a", "part": "p"}])"), options)
+                .status());
+  options.mode = WriteMode::kAppend;
+  auto wider = arrow::schema(
+      {arrow::field("id", arrow::int32(), false), arrow::field("name", arrow::utf8()),
+       arrow::field("part", arrow::utf8()), arrow::field("score", arrow::float64())});
+  const std::string row = R"([{"id": 2, "name": "b", "part": "q", "score": 1.5}])";
+  auto rejected = WriteTable(uri_, *Rows(row, wider), options);
+  ASSERT_RAISES_DELTA(kInvalidArgument, rejected);
+  EXPECT_NE(rejected.status().message().find("column 'id' of the data is integer"),
+            std::string::npos)
+      << rejected.status().message();
+  options.schema_mode = SchemaMode::kMerge;
+  ASSERT_OK(WriteTable(uri_, *Rows(row, wider), options).status());
+  EXPECT_EQ(Read(), (std::vector<std::string>{"1:a:p:null", "2:b:q:1.5"}));
+  auto table = Table::Open(uri_).ValueOrDie();
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
+  EXPECT_EQ(snapshot->schema()->field(0)->type()->id(), arrow::Type::INT64);
+  EXPECT_EQ(snapshot->schema()->field(3)->name(), "score");
+  EXPECT_TRUE(snapshot->schema()->field(3)->nullable());
+
+  // Narrowing is never merged.
+  auto narrower = arrow::schema({arrow::field("id", arrow::int64(), false),
+                                 arrow::field("score", arrow::float32())});
+  auto narrowed =
+      WriteTable(uri_, *Rows(R"([{"id": 3, "score": 1}])", narrower), options);
+  ASSERT_OK(narrowed.status());  // float into double widens
+  auto text_score = arrow::schema(
+      {arrow::field("id", arrow::int64(), false), arrow::field("score", arrow::utf8())});
+  ASSERT_RAISES_DELTA(
+      kInvalidArgument,
+      WriteTable(uri_, *Rows(R"([{"id": 3, "score": "x"}])", text_score), options));
+}
+
+TEST_F(WriteTableTest, SchemaMergeAddsNestedFields) {
+  auto v1 = arrow::schema(
+      {arrow::field("id", arrow::int64()),
+       arrow::field("s", arrow::struct_({arrow::field("a", arrow::int32())}))});
+  WriteOptions options;
+  ASSERT_OK(
+      WriteTable(uri_, *Rows(R"([{"id": 1, "s": {"a": 1}}])", v1), options).status());
+  auto v2 = arrow::schema(
+      {arrow::field("id", arrow::int64()),
+       arrow::field("s", arrow::struct_({arrow::field("b", arrow::utf8()),
+                                         arrow::field("a", arrow::int32())}))});
+  options.mode = WriteMode::kAppend;
+  ASSERT_RAISES_DELTA(
+      kInvalidArgument,
+      WriteTable(uri_, *Rows(R"([{"id": 2, "s": {"a": 2, "b": "x"}}])", v2), options));
+  options.schema_mode = SchemaMode::kMerge;
+  ASSERT_OK(
+      WriteTable(uri_, *Rows(R"([{"id": 2, "s": {"a": 2, "b": "x"}}])", v2), options)
+          .status());
+  EXPECT_EQ(Read(), (std::vector<std::string>{"1:{a:int32 = 1, b:string = null}",
+                                              "2:{a:int32 = 2, b:string = x}"}));
+}
+
+TEST_F(WriteTableTest, SchemaOverwriteReplacesSchemaAndPartitioning) {
+  WriteOptions options;
+  options.partition_by = {"part"};
+  ASSERT_OK(WriteTable(uri_, *Rows(R"([{"id": 1, "name": "a", "part": "p"}])"), options)
+                .status());
+  auto other = arrow::schema(
+      {arrow::field("key", arrow::utf8()), arrow::field("value", arrow::float64())});
+  options.partition_by = {"key"};
+  options.mode = WriteMode::kAppend;
+  options.schema_mode = SchemaMode::kOverwrite;
+  ASSERT_RAISES_DELTA(
+      kInvalidArgument,
+      WriteTable(uri_, *Rows(R"([{"key": "k", "value": 0.5}])", other), options));
+  options.mode = WriteMode::kOverwrite;
+  ASSERT_OK(WriteTable(uri_, *Rows(R"([{"key": "k", "value": 0.5}])", other), options)
+                .status());
+  EXPECT_EQ(Read(), (std::vector<std::string>{"k:0.5"}));
+  auto table = Table::Open(uri_).ValueOrDie();
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
+  EXPECT_EQ(snapshot->partition_columns(), (std::vector<std::string>{"key"}));
+  ASSERT_OK_AND_ASSIGN(auto first, table.SnapshotAt(0));
+  EXPECT_EQ(first->metadata().id, snapshot->metadata().id);
+}
+
+TEST_F(WriteTableTest, ReplaceWhereReplacesOnlyMatchingRows) {
+  WriteOptions options;
+  options.partition_by = {"part"};
+  ASSERT_OK(WriteTable(uri_, *Rows(R"([{"id": 1, "name": "a", "part": "p"},
+                                       {"id": 2, "name": "b", "part": "p"},
+                                       {"id": 3, "name": "c", "part": "q"},
+                                       {"id": 4, "name": null, "part": "r"}])"),
+                       options)
+                .status());
+  options.mode = WriteMode::kOverwrite;
+  options.partition_by.clear();
+  // By partition: whole files go, none is rewritten.
+  options.replace_where = Equal(Column("part"), Literal("q"));
+  ASSERT_OK_AND_ASSIGN(
+      auto by_partition,
+      WriteTable(uri_, *Rows(R"([{"id": 30, "name": "z", "part": "q"}])"), options));
+  EXPECT_EQ(by_partition.removed_files, 1);
+  EXPECT_EQ(by_partition.rewritten_rows, 0);
+  EXPECT_EQ(Read(), (std::vector<std::string>{"1:a:p", "2:b:p", "30:z:q", "4:null:r"}));
+  // By a data column: the other rows of a touched file are written again; a row where
+  // the predicate is null (name is null) is kept.
+  options.replace_where = Equal(Column("name"), Literal("a"));
+  ASSERT_OK_AND_ASSIGN(
+      auto by_data,
+      WriteTable(uri_, *Rows(R"([{"id": 10, "name": "a", "part": "s"}])"), options));
+  EXPECT_EQ(by_data.removed_files, 1);
+  EXPECT_EQ(by_data.rewritten_rows, 1);
+  EXPECT_EQ(Read(), (std::vector<std::string>{"10:a:s", "2:b:p", "30:z:q", "4:null:r"}));
+
+  // A written row outside the predicate fails the write, which commits nothing.
+  auto outside =
+      WriteTable(uri_, *Rows(R"([{"id": 11, "name": "b", "part": "s"}])"), options);
+  ASSERT_RAISES_DELTA(kInvalidArgument, outside);
+  EXPECT_NE(outside.status().message().find("do not match the replaceWhere"),
+            std::string::npos)
+      << outside.status().message();
+  options.replace_where = Equal(Column("nope"), Literal("a"));
+  ASSERT_RAISES_DELTA(
+      kInvalidArgument,
+      WriteTable(uri_, *Rows(R"([{"id": 11, "name": "a", "part": "s"}])"), options));
+  options.mode = WriteMode::kAppend;
+  options.replace_where = Equal(Column("name"), Literal("a"));
+  ASSERT_RAISES_DELTA(
+      kInvalidArgument,
+      WriteTable(uri_, *Rows(R"([{"id": 11, "name": "a", "part": "s"}])"), options));
+  auto table = Table::Open(uri_).ValueOrDie();
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
+  EXPECT_EQ(snapshot->version(), 2);
+}
+
+TEST_F(WriteTableTest, ConstraintsAndGeneratedColumnsAreEnforced) {
+  auto schema = arrow::schema({
+      arrow::field("id", arrow::int64(), /*nullable=*/false),
+      arrow::field(
+          "twice", arrow::int64(), true,
+          arrow::key_value_metadata({"delta.generationExpression"}, {"\"id * 2\""})),
+      arrow::field("name", arrow::utf8(), true,
+                   arrow::key_value_metadata(
+                       {"delta.invariants"},
+                       {R"("{\"expression\":{\"expression\":\"name <> 'bad'\"}}")"})),
+  });
+  WriteOptions options;
+  options.configuration["delta.constraints.positive_id"] = "id > 0";
+  ASSERT_OK_AND_ASSIGN(auto created, CreateTable(uri_, schema, options));
+  EXPECT_EQ(created.version, 0);
+  auto table = Table::Open(uri_).ValueOrDie();
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
+  EXPECT_EQ(snapshot->protocol().min_writer_version, 4);  // generated columns
+
+  options.mode = WriteMode::kAppend;
+  auto without_twice = arrow::schema(
+      {arrow::field("id", arrow::int64(), false), arrow::field("name", arrow::utf8())});
+  ASSERT_OK(WriteTable(uri_,
+                       *Rows(R"([{"id": 1, "name": "a"}, {"id": 2, "name": "b"}])",
+                             without_twice),
+                       options)
+                .status());
+  EXPECT_EQ(Read(), (std::vector<std::string>{"1:2:a", "2:4:b"}));
+  auto full = arrow::schema({arrow::field("id", arrow::int64(), false),
+                             arrow::field("twice", arrow::int64()),
+                             arrow::field("name", arrow::utf8())});
+  ASSERT_OK(
+      WriteTable(uri_, *Rows(R"([{"id": 3, "twice": 6, "name": "c"}])", full), options)
+          .status());
+  struct Case {
+    std::string rows;
+    std::shared_ptr<arrow::Schema> schema;
+    std::string error;
+  };
+  for (const auto& [rows, rows_schema, error] : std::vector<Case>{
+           {R"([{"id": 4, "twice": 9, "name": "d"}])", full, "generated column twice"},
+           {R"([{"id": -1, "name": "e"}])", without_twice,
+            "CHECK constraint positive_id (id > 0) violated by row"},
+           {R"([{"id": 5, "name": "bad"}])", without_twice, "name <> 'bad'"},
+       }) {
+    auto written = WriteTable(uri_, *Rows(rows, rows_schema), options);
+    ASSERT_RAISES_DELTA(kInvalidArgument, written);
+    EXPECT_NE(written.status().message().find(error), std::string::npos)
+        << written.status().message();
+    EXPECT_NE(written.status().message().find("nothing was committed"),
+              std::string::npos);
+  }
+  ASSERT_OK_AND_ASSIGN(snapshot, table.LatestSnapshot());
+  EXPECT_EQ(snapshot->version(), 2);
+}
+
+TEST_F(WriteTableTest, StatsColumnsFollowTableProperties) {
+  WriteOptions options;
+  options.configuration["delta.dataSkippingStatsColumns"] = "name";
+  ASSERT_OK(WriteTable(uri_, *Rows(R"([{"id": 1, "name": "a", "part": "p"}])"), options)
+                .status());
+  auto table = Table::Open(uri_).ValueOrDie();
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
+  ASSERT_EQ(snapshot->files().size(), 1u);
+  EXPECT_EQ(*snapshot->files()[0].stats,
+            R"({"numRecords":1,"minValues":{"name":"a"},"maxValues":{"name":"a"},)"
+            R"("nullCount":{"name":0}})");
+}
+
+TEST_F(WriteTableTest, FilesCloseAtTheTargetSizeOrRowCount) {
+  WriteOptions options;
+  options.data_files.max_rows_per_row_group = 1;
+  options.data_files.target_file_size = 1;  // every row group closes its file
+  ASSERT_OK_AND_ASSIGN(auto by_size, WriteTable(uri_, *Rows(R"([
+      {"id": 1, "name": "a", "part": "p"}, {"id": 2, "name": "b", "part": "p"},
+      {"id": 3, "name": "c", "part": "p"}])"),
+                                                options));
+  EXPECT_EQ(by_size.files, 3);
+  options.mode = WriteMode::kOverwrite;
+  options.data_files = {};
+  options.data_files.max_rows_per_file = 2;
+  std::vector<WriteProgress> seen;
+  options.on_progress = [&](const WriteProgress& progress) { seen.push_back(progress); };
+  ASSERT_OK_AND_ASSIGN(auto by_rows, WriteTable(uri_, *Rows(R"([
+      {"id": 1, "name": "a", "part": "p"}, {"id": 2, "name": "b", "part": "p"},
+      {"id": 3, "name": "c", "part": "p"}])"),
+                                                options));
+  EXPECT_EQ(by_rows.files, 2);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].rows, 3);
+  EXPECT_EQ(seen[0].files_closed, 1);
+  options.data_files.compression = "brotli?";
+  ASSERT_RAISES_DELTA(
+      kInvalidArgument,
+      WriteTable(uri_, *Rows(R"([{"id": 1, "name": "a", "part": "p"}])"), options));
 }
 
 }  // namespace

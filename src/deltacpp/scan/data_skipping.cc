@@ -169,22 +169,37 @@ bool DataSkipping::MayMatch(const AddFile& file) const {
 
 bool DataSkipping::MayMatch(const Predicate& node,
                             const std::vector<ColumnStats>& stats) const {
+  // Only the shapes below are judged by statistics; any other condition (arithmetic,
+  // functions, casts, LIKE, <=>, NOT of those) might hold for any file.
+  auto is_column = [](const PredicatePtr& child) {
+    return child->op == PredicateOp::kColumn;
+  };
   switch (node.op) {
     case PredicateOp::kAnd:
       return MayMatch(*node.children[0], stats) && MayMatch(*node.children[1], stats);
     case PredicateOp::kOr:
       return MayMatch(*node.children[0], stats) || MayMatch(*node.children[1], stats);
     case PredicateOp::kLiteral:
+      if (node.value == nullptr || node.value->type->id() != arrow::Type::BOOL) {
+        return true;
+      }
       return node.value->is_valid &&
              static_cast<const arrow::BooleanScalar&>(*node.value).value;
     case PredicateOp::kIsNull:
+      if (!is_column(node.children[0])) return true;
       return !StatsOf(*node.children[0], stats).none_null;
     case PredicateOp::kIsNotNull:
+      if (!is_column(node.children[0])) return true;
       return !StatsOf(*node.children[0], stats).all_null;
     default:
       break;
   }
   if (!IsComparison(node.op) && node.op != PredicateOp::kIn) return true;
+  if (!is_column(node.children[0])) return true;
+  for (size_t i = 1; i < node.children.size(); ++i) {
+    const auto op = node.children[i]->op;
+    if (op != PredicateOp::kColumn && op != PredicateOp::kLiteral) return true;
+  }
   const Predicate& column = *node.children[0];
   const ColumnStats& column_stats = StatsOf(column, stats);
   auto may_compare = [&](PredicateOp op, const Predicate& other) {

@@ -24,9 +24,12 @@ class DELTACPP_EXPORT DataSkipping {
 
   /// False only when the file's partition values and statistics prove that none of its
   /// rows satisfies the predicate. Missing, partial or unreadable statistics prove
-  /// nothing. Bounds are used as bounds: wide bounds (tightBounds false) still prune,
-  /// null counts only when they say "none" or "all"; timestamp maxima, which writers
-  /// truncate to milliseconds, are widened by the truncated part.
+  /// nothing, and so do conditions other than a column compared with a literal or a
+  /// column, IS [NOT] NULL of a column and IN of a column with literals (arithmetic,
+  /// functions, casts, LIKE, <=>), alone or under NOT. Bounds are used as bounds: wide
+  /// bounds (tightBounds false) still prune, null counts only when they say "none" or
+  /// "all"; timestamp maxima, which writers truncate to milliseconds, are widened by the
+  /// truncated part.
   bool MayMatch(const AddFile& file) const;
 
   /// What the statistics say about one column of one file.

@@ -121,6 +121,26 @@ TEST_F(DataSkippingTest, TruncatedTimestampMaximaAreWidened) {
   EXPECT_EQ(Kept("ts < '2024-01-01T00:00:00Z'"), "high unknown garbled");
 }
 
+TEST_F(DataSkippingTest, ExpressionsStatisticsCannotJudgeKeepEveryFile) {
+  // Each would exclude "low" (ids 1..10) if its expression were mistaken for the column.
+  const std::string all = "low high unknown garbled";
+  EXPECT_EQ(Kept("id * 100 > 500"), all);
+  EXPECT_EQ(Kept("-id < -20"), all);
+  EXPECT_EQ(Kept("id = 5.5"), all);  // compared as decimals: a cast of the column
+  EXPECT_EQ(Kept("abs(id) > 50"), all);
+  EXPECT_EQ(Kept("id + 0 IN (150, 151)"), all);
+  EXPECT_EQ(Kept("coalesce(id, 0) IS NULL"), all);
+  EXPECT_EQ(Kept("id <=> 150"), all);
+  EXPECT_EQ(Kept("NOT (id <=> 150)"), all);
+  EXPECT_EQ(Kept("name LIKE 'z%'"), all);
+  EXPECT_EQ(Kept("year(ts) = 1999"), all);
+  EXPECT_EQ(Kept("id = p"), all);
+  // Within AND, the parts statistics can judge still prune.
+  EXPECT_EQ(Kept("id * 100 > 500 AND id > 100"), "high unknown garbled");
+  // A column compared with a typed constant is judged as before.
+  EXPECT_EQ(Kept("ts < TIMESTAMP '2024-01-01 00:00:00Z'"), "high unknown garbled");
+}
+
 TEST_F(DataSkippingTest, ConstantsDecideAlone) {
   EXPECT_EQ(Kept("FALSE"), "");
   EXPECT_EQ(Kept("TRUE"), "low high unknown garbled");

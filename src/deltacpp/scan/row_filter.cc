@@ -1,6 +1,13 @@
 #include "deltacpp/scan/row_filter.h"
 
+#include <limits>
+#include <optional>
+
+#include <arrow/compute/api_scalar.h>
+#include <arrow/compute/cast.h>
 #include <arrow/scalar.h>
+#include <arrow/type.h>
+#include <arrow/util/decimal.h>
 
 namespace deltacpp {
 
@@ -23,6 +30,179 @@ const char* ComparisonFunction(PredicateOp op) {
     default:
       return "greater_equal";
   }
+}
+
+const char* ArithmeticFunction(PredicateOp op) {
+  switch (op) {
+    case PredicateOp::kAdd:
+      return "add_checked";
+    case PredicateOp::kSubtract:
+      return "subtract_checked";
+    case PredicateOp::kMultiply:
+      return "multiply_checked";
+    default:
+      return "divide_checked";
+  }
+}
+
+cp::Expression CastExpression(cp::Expression value,
+                              const std::shared_ptr<arrow::DataType>& type) {
+  // Spark truncates a fraction cast to an integer; every other loss fails.
+  auto options = cp::CastOptions::Safe(type);
+  options.allow_float_truncate = true;
+  return cp::call("cast", {std::move(value)}, std::move(options));
+}
+
+// A zero of a numeric type (the type of a bound node).
+cp::Expression Zero(const std::shared_ptr<arrow::DataType>& type) {
+  std::shared_ptr<arrow::Scalar> zero;
+  switch (type->id()) {
+    case arrow::Type::DECIMAL128:
+      zero = std::make_shared<arrow::Decimal128Scalar>(arrow::Decimal128(0), type);
+      break;
+    case arrow::Type::DECIMAL256:
+      zero = std::make_shared<arrow::Decimal256Scalar>(arrow::Decimal256(0), type);
+      break;
+    default: {
+      auto made = arrow::MakeScalar(type, 0);
+      zero = made.ok() ? *made : arrow::MakeScalar(int64_t{0});
+    }
+  }
+  return cp::literal(std::move(zero));
+}
+
+// Spark's remainder takes the sign of the dividend; Arrow's modulo that of the divisor.
+// Where they differ (a non-zero result of the other sign) Spark's is Arrow's minus b.
+cp::Expression Remainder(const Predicate& bound) {
+  const auto& a = *bound.children[0];
+  auto dividend = ToArrowExpression(a);
+  auto divisor = ToArrowExpression(*bound.children[1]);
+  auto modulo = cp::call("modulo_checked", {dividend, divisor});
+  // While binding computes the result type (bind_predicate.cc), Arrow's modulo gives it.
+  if (bound.type == nullptr) return modulo;
+  auto signs_differ =
+      cp::not_equal(cp::less(modulo, Zero(bound.type)), cp::less(dividend, Zero(a.type)));
+  auto adjust = cp::and_(cp::not_equal(modulo, Zero(bound.type)), signs_differ);
+  auto adjusted =
+      CastExpression(cp::call("subtract_checked", {modulo, divisor}), bound.type);
+  return cp::call("if_else",
+                  {cp::call("coalesce", {adjust, cp::literal(false)}), adjusted, modulo});
+}
+
+int64_t IntegerValue(const Predicate& literal) {
+  const auto& scalar = *literal.value;
+  if (!scalar.is_valid) return 0;
+  return static_cast<const arrow::Int64Scalar&>(scalar).value;
+}
+
+std::string StringValue(const Predicate& literal) {
+  return static_cast<const arrow::StringScalar&>(*literal.value).ToString();
+}
+
+cp::CalendarUnit UnitOf(const std::string& unit) {
+  if (unit == "year") return cp::CalendarUnit::YEAR;
+  if (unit == "quarter") return cp::CalendarUnit::QUARTER;
+  if (unit == "month") return cp::CalendarUnit::MONTH;
+  if (unit == "week") return cp::CalendarUnit::WEEK;
+  if (unit == "hour") return cp::CalendarUnit::HOUR;
+  if (unit == "minute") return cp::CalendarUnit::MINUTE;
+  if (unit == "second") return cp::CalendarUnit::SECOND;
+  if (unit == "millisecond") return cp::CalendarUnit::MILLISECOND;
+  if (unit == "microsecond") return cp::CalendarUnit::MICROSECOND;
+  return cp::CalendarUnit::DAY;
+}
+
+// Spark's substring(s, pos, len): 1-based, 0 read as 1, a negative position counts from
+// the end; as a slice of code points.
+cp::SliceOptions SubstringSlice(int64_t position, std::optional<int64_t> length) {
+  constexpr int64_t kEnd = std::numeric_limits<int64_t>::max();
+  if (length.has_value() && *length <= 0) return cp::SliceOptions(0, 0);
+  if (position > 0) {
+    const int64_t start = position - 1;
+    return cp::SliceOptions(start, length.has_value() ? start + *length : kEnd);
+  }
+  if (position == 0) return cp::SliceOptions(0, length.value_or(kEnd));
+  // From the end: the slice ends `length` code points later, or at the end.
+  if (!length.has_value() || position + *length >= 0) {
+    return cp::SliceOptions(position, kEnd);
+  }
+  return cp::SliceOptions(position, position + *length);
+}
+
+cp::Expression FunctionExpression(const Predicate& bound) {
+  const std::string& name = bound.name;
+  std::vector<cp::Expression> args;
+  for (const auto& child : bound.children) args.push_back(ToArrowExpression(*child));
+  auto to_int32 = [](cp::Expression value) {
+    return CastExpression(std::move(value), arrow::int32());
+  };
+  if (name == "year" || name == "month" || name == "day" || name == "quarter" ||
+      name == "hour" || name == "minute" || name == "second") {
+    return to_int32(cp::call(name, std::move(args)));
+  }
+  if (name == "dayofyear") return to_int32(cp::call("day_of_year", std::move(args)));
+  if (name == "weekofyear") return to_int32(cp::call("iso_week", std::move(args)));
+  if (name == "dayofweek") {
+    // Sunday is 1, Saturday 7.
+    return to_int32(cp::call("day_of_week", std::move(args),
+                             cp::DayOfWeekOptions(/*count_from_zero=*/false,
+                                                  /*week_start=*/7)));
+  }
+  if (name == "date_format") {
+    // Whole seconds: strftime writes a fraction after %S for finer units.
+    const auto& timestamp =
+        static_cast<const arrow::TimestampType&>(*bound.children[0]->type);
+    auto seconds =
+        CastExpression(cp::call("floor_temporal", {args[0]},
+                                cp::RoundTemporalOptions(1, cp::CalendarUnit::SECOND)),
+                       arrow::timestamp(arrow::TimeUnit::SECOND, timestamp.timezone()));
+    return cp::call("strftime", {std::move(seconds)},
+                    cp::StrftimeOptions(StringValue(*bound.children[1])));
+  }
+  if (name == "date_trunc") {
+    return cp::call("floor_temporal", {args[1]},
+                    cp::RoundTemporalOptions(1, UnitOf(StringValue(*bound.children[0]))));
+  }
+  if (name == "trunc") {
+    return cp::call("floor_temporal", {args[0]},
+                    cp::RoundTemporalOptions(1, UnitOf(StringValue(*bound.children[1]))));
+  }
+  if (name == "substring") {
+    std::optional<int64_t> length;
+    if (bound.children.size() > 2) length = IntegerValue(*bound.children[2]);
+    return cp::call("utf8_slice_codeunits", {args[0]},
+                    SubstringSlice(IntegerValue(*bound.children[1]), length));
+  }
+  if (name == "concat") {
+    if (args.size() == 1) return args[0];
+    args.push_back(cp::literal(""));
+    return cp::call("binary_join_element_wise", std::move(args),
+                    cp::JoinOptions(cp::JoinOptions::EMIT_NULL));
+  }
+  if (name == "concat_ws") {
+    // Arrow takes the separator last; Spark skips null values.
+    auto separator = args[0];
+    args.erase(args.begin());
+    args.push_back(std::move(separator));
+    return cp::call("binary_join_element_wise", std::move(args),
+                    cp::JoinOptions(cp::JoinOptions::SKIP));
+  }
+  if (name == "lower") return cp::call("utf8_lower", std::move(args));
+  if (name == "upper") return cp::call("utf8_upper", std::move(args));
+  if (name == "trim" || name == "ltrim" || name == "rtrim") {
+    // Spark trims spaces only.
+    const std::string function = name == "trim" ? "utf8_trim" : "utf8_" + name;
+    return cp::call(function, std::move(args), cp::TrimOptions(" "));
+  }
+  if (name == "length") {
+    const bool binary = bound.children[0]->type->id() == arrow::Type::BINARY;
+    return cp::call(binary ? "binary_length" : "utf8_length", std::move(args));
+  }
+  if (name == "abs") return cp::call("abs_checked", std::move(args));
+  if (name == "coalesce") return cp::call("coalesce", std::move(args));
+  // if(c, a, b): a null condition takes b.
+  return cp::call(
+      "if_else", {cp::call("coalesce", {args[0], cp::literal(false)}), args[1], args[2]});
 }
 
 }  // namespace
@@ -56,6 +236,31 @@ cp::Expression ToArrowExpression(const Predicate& bound) {
       }
       return cp::or_(std::move(equalities));
     }
+    case PredicateOp::kNullSafeEqual: {
+      // Equal when both are values; else true exactly when both are null.
+      auto left = ToArrowExpression(*bound.children[0]);
+      auto right = ToArrowExpression(*bound.children[1]);
+      return cp::call("coalesce", {cp::equal(left, right),
+                                   cp::and_(cp::is_null(left), cp::is_null(right))});
+    }
+    case PredicateOp::kLike:
+      return cp::call("match_like", {ToArrowExpression(*bound.children[0])},
+                      cp::MatchSubstringOptions(StringValue(*bound.children[1])));
+    case PredicateOp::kAdd:
+    case PredicateOp::kSubtract:
+    case PredicateOp::kMultiply:
+    case PredicateOp::kDivide:
+      return cp::call(
+          ArithmeticFunction(bound.op),
+          {ToArrowExpression(*bound.children[0]), ToArrowExpression(*bound.children[1])});
+    case PredicateOp::kModulo:
+      return Remainder(bound);
+    case PredicateOp::kNegate:
+      return cp::call("negate_checked", {ToArrowExpression(*bound.children[0])});
+    case PredicateOp::kCast:
+      return CastExpression(ToArrowExpression(*bound.children[0]), bound.type);
+    case PredicateOp::kFunction:
+      return FunctionExpression(bound);
     default:
       return cp::call(
           ComparisonFunction(bound.op),

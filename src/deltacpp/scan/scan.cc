@@ -61,8 +61,13 @@ Result<std::shared_ptr<Scan>> ScanBuilder::Build() const {
 }
 
 Result<std::shared_ptr<arrow::RecordBatchReader>> Scan::Execute() const {
+  return ExecuteFiles(Files());
+}
+
+Result<std::shared_ptr<arrow::RecordBatchReader>> Scan::ExecuteFiles(
+    const std::vector<const AddFile*>& to_read) const {
   std::vector<internal::FileToRead> files;
-  for (const AddFile* file : Files()) files.push_back(internal::FileToRead::Of(*file));
+  for (const AddFile* file : to_read) files.push_back(internal::FileToRead::Of(*file));
   // A small limit is served by the first file or two: no need to decode ahead.
   const bool small_limit = limit_.has_value() && *limit_ <= context_->parquet.batch_size;
   return internal::MakeFilesReader(context_, std::move(files), limit_,

@@ -46,6 +46,11 @@ class DELTACPP_EXPORT Scan {
 
   /// All rows at once.
   Result<std::shared_ptr<arrow::Table>> ToTable() const;
+  /// Streams the rows of just `files` (live files of the snapshot, e.g. some of
+  /// Files()), in that order, as Execute reads them: deletion vectors applied, the
+  /// filter and limit too when the scan has them. For operations that rewrite files.
+  Result<std::shared_ptr<arrow::RecordBatchReader>> ExecuteFiles(
+      const std::vector<const AddFile*>& files) const;
 
   /// The filter, bound to the table schema (bind_predicate.h); null without one.
   const PredicatePtr& filter() const { return filter_; }

@@ -104,6 +104,17 @@ Result<std::vector<ObjectMeta>> ObjectStore::List(std::string_view relative_dir,
   return entries;
 }
 
+Result<ObjectMeta> ObjectStore::GetInfo(std::string_view relative_path) const {
+  const std::string path = FullPath(relative_path);
+  auto info = fs_->GetFileInfo(path);
+  if (!info.ok()) return NotFoundOr(info.status(), path);
+  if (info->type() == arrow::fs::FileType::NotFound) {
+    return DeltaError(DeltaErrorCode::kFileNotFound, "file not found: ", path);
+  }
+  return ObjectMeta{info->base_name(), info->size(), ToMillis(info->mtime()),
+                    info->IsDirectory()};
+}
+
 Result<std::shared_ptr<arrow::Buffer>> ObjectStore::ReadAll(
     std::string_view relative_path) const {
   DELTACPP_ASSIGN_OR_RAISE(auto file, OpenForRead(relative_path));
@@ -171,7 +182,7 @@ Status ObjectStore::PutIfAbsent(std::string_view relative_path,
       dir + "/." + path.substr(slash + 1) + "." + std::to_string(::getpid()) + "." +
       std::to_string(process_salt) + "." + std::to_string(counter++) + ".tmp";
   auto io_error = [&](const char* what, const std::string& where) {
-    return DeltaError(DeltaErrorCode::kFileNotFound, what, " ", where, ": ",
+    return DeltaError(DeltaErrorCode::kIOError, what, " ", where, ": ",
                       std::strerror(errno));
   };
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

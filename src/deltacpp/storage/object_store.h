@@ -44,6 +44,10 @@ class DELTACPP_EXPORT ObjectStore {
   Result<std::vector<ObjectMeta>> List(std::string_view relative_dir,
                                        std::string_view start_after = {}) const;
 
+  /// The size and modification time of file `relative_path` (its name: the last part of
+  /// the path). Fails with kFileNotFound when nothing is there.
+  Result<ObjectMeta> GetInfo(std::string_view relative_path) const;
+
   /// The whole content of file `relative_path`. Fails with kFileNotFound when it does not
   /// exist.
   Result<std::shared_ptr<arrow::Buffer>> ReadAll(std::string_view relative_path) const;
@@ -62,7 +66,8 @@ class DELTACPP_EXPORT ObjectStore {
   /// of writers racing for one path exactly one succeeds, and readers never see a
   /// partial file. The others fail with kConflict. On the local disk the contents go
   /// to a hidden temporary file that is then hard-linked into place (link(2) never
-  /// replaces). Other filesystems fail with kUnsupportedFeature until their own
+  /// replaces). A local file that cannot be created, written, flushed or linked fails
+  /// with kIOError. Other filesystems fail with kUnsupportedFeature until their own
   /// conditional writes exist.
   Status PutIfAbsent(std::string_view relative_path, std::string_view contents) const;
 

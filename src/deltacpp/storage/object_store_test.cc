@@ -59,6 +59,40 @@ TEST_F(ObjectStoreTest, ReadsWholeFiles) {
   EXPECT_EQ(part->ToString(), "bb");
 }
 
+TEST_F(ObjectStoreTest, GetsTheInfoOfOneFile) {
+  ASSERT_OK_AND_ASSIGN(auto store, ObjectStore::Make(dir_->path().string()));
+  ASSERT_OK_AND_ASSIGN(auto info, store->GetInfo("log/b.json"));
+  EXPECT_EQ(info.name, "b.json");
+  EXPECT_EQ(info.size, 3);
+  EXPECT_FALSE(info.is_directory);
+  ASSERT_OK_AND_ASSIGN(auto entries, store->List("log"));
+  EXPECT_EQ(info.modification_time_ms, entries[1].modification_time_ms);
+  ASSERT_RAISES_DELTA(kFileNotFound, store->GetInfo("log/missing.json"));
+}
+
+TEST_F(ObjectStoreTest, PutIfAbsentCreatesOnceAndLeavesNoTemporaryFile) {
+  ASSERT_OK_AND_ASSIGN(auto store, ObjectStore::Make(dir_->path().string()));
+  ASSERT_OK(store->PutIfAbsent("new/0.json", "first"));
+  ASSERT_RAISES_DELTA(kConflict, store->PutIfAbsent("new/0.json", "second"));
+  ASSERT_OK_AND_ASSIGN(auto buffer, store->ReadAll("new/0.json"));
+  EXPECT_EQ(buffer->ToString(), "first");
+  ASSERT_OK_AND_ASSIGN(auto entries, store->List("new"));
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].name, "0.json");
+}
+
+// A local failure is an I/O error, not a missing file: here the hidden temporary name
+// (the target's name plus a suffix) is longer than a file name may be.
+TEST_F(ObjectStoreTest, PutIfAbsentReportsLocalFailuresAsIoErrors) {
+  ASSERT_OK_AND_ASSIGN(auto store, ObjectStore::Make(dir_->path().string()));
+  const std::string name(250, 'x');
+  auto status = store->PutIfAbsent("log/" + name, "x");
+  ASSERT_RAISES_DELTA(kIOError, status);
+  EXPECT_TRUE(status.IsIOError());
+  EXPECT_NE(status.message().find("cannot create"), std::string::npos)
+      << status.message();
+}
+
 TEST_F(ObjectStoreTest, AcceptsFileUrisAndTrailingSlashes) {
   ASSERT_OK_AND_ASSIGN(auto store,
                        ObjectStore::Make("file://" + dir_->path().string() + "/"));

@@ -1,7 +1,10 @@
 #include "deltacpp/txn/checkpoint_writer.h"
 
+#include <set>
+
 #include <gtest/gtest.h>
 
+#include "deltacpp/kernel/log/checkpoint_reader.h"
 #include "deltacpp/kernel/log/log_segment.h"
 #include "deltacpp/kernel/table.h"
 #include "deltacpp/testing/gtest_util.h"
@@ -69,6 +72,83 @@ TEST(CheckpointWriterTest, CommitsCheckpointEveryInterval) {
   EXPECT_EQ(segment.checkpoint_version, 6);
   ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
   EXPECT_EQ(snapshot->files().size(), 7u);
+}
+
+// Checkpoints keep the live metadata domains and drop the removed ones.
+TEST(CheckpointWriterTest, CheckpointKeepsLiveDomainsOnly) {
+  ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
+  ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir.path().string()));
+  ASSERT_OK_AND_ASSIGN(auto create, Transaction::Begin(table));
+  create.SetProtocol(
+      Protocol{1, 7, std::nullopt, std::vector<std::string>{"domainMetadata"}});
+  Metadata metadata;
+  metadata.id = "t";
+  metadata.schema_string = R"({"type":"struct","fields":[]})";
+  metadata.configuration[std::string(kCheckpointIntervalKey)] = "2";
+  create.SetMetadata(metadata);
+  create.SetDomainMetadata(DomainMetadata{"app.kept", R"({"k":1})", false});
+  create.SetDomainMetadata(DomainMetadata{"app.dropped", "d", false});
+  ASSERT_OK(create.Commit(Operation{"CREATE TABLE", {}, {}}).status());
+  ASSERT_OK_AND_ASSIGN(auto remove, Transaction::Begin(table));
+  remove.SetDomainMetadata(DomainMetadata{"app.dropped", "", true});
+  ASSERT_OK(remove.Commit(Operation{"WRITE", {}, {}}).status());
+  ASSERT_OK_AND_ASSIGN(auto set, Transaction::Begin(table));
+  set.SetDomainMetadata(DomainMetadata{"app.new", "n", false});
+  ASSERT_OK(set.Commit(Operation{"WRITE", {}, {}}).status());  // checkpoint at 2
+
+  ASSERT_OK_AND_ASSIGN(auto segment, LogSegment::Build(*table.store()));
+  ASSERT_EQ(segment.checkpoint_version, 2);
+  std::vector<DomainMetadata> stored;
+  ASSERT_OK(VisitCheckpointFile(*table.store(), LogFilePath(CheckpointFileName(2)), -1,
+                                [&](Action&& action) {
+                                  if (auto* d = std::get_if<DomainMetadata>(&action)) {
+                                    stored.push_back(*d);
+                                  }
+                                }));
+  EXPECT_EQ(stored, (std::vector<DomainMetadata>{{"app.kept", R"({"k":1})", false},
+                                                 {"app.new", "n", false}}));
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
+  EXPECT_EQ(snapshot->domains().size(), 2u);
+  EXPECT_EQ(snapshot->domains().at("app.kept").configuration, R"({"k":1})");
+}
+
+// The checkpoint after a lost race holds the winner's changes too (the snapshot it
+// writes is built from the read snapshot, the winning commit and ours).
+TEST(CheckpointWriterTest, CheckpointAfterALostRaceHoldsTheWinner) {
+  ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
+  ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir.path().string()));
+  ASSERT_OK_AND_ASSIGN(auto create, Transaction::Begin(table));
+  create.SetProtocol(Protocol{1, 2, std::nullopt, std::nullopt});
+  Metadata metadata;
+  metadata.id = "t";
+  metadata.schema_string = R"({"type":"struct","fields":[]})";
+  metadata.configuration[std::string(kCheckpointIntervalKey)] = "2";
+  create.SetMetadata(metadata);
+  AddFile first;
+  first.path = "first.parquet";
+  create.Add(first);
+  ASSERT_OK(create.Commit(Operation{"CREATE TABLE", {}, {}}).status());
+  ASSERT_OK_AND_ASSIGN(auto loser, Transaction::Begin(table));
+  AddFile ours;
+  ours.path = "ours.parquet";
+  loser.Add(ours);
+  ASSERT_OK_AND_ASSIGN(auto winner, Transaction::Begin(table));
+  AddFile theirs;
+  theirs.path = "theirs.parquet";
+  winner.Add(theirs);
+  winner.SetAppTransaction(SetTransaction{"stream", 4, std::nullopt});
+  ASSERT_OK(winner.Commit(Operation{"WRITE", {}, {}}).status());
+  ASSERT_OK_AND_ASSIGN(int64_t version, loser.Commit(Operation{"WRITE", {}, {}}));
+  ASSERT_EQ(version, 2);
+
+  ASSERT_OK_AND_ASSIGN(auto segment, LogSegment::Build(*table.store()));
+  ASSERT_EQ(segment.checkpoint_version, 2);
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
+  std::set<std::string> paths;
+  for (const auto& file : snapshot->files()) paths.insert(file.path);
+  EXPECT_EQ(paths,
+            (std::set<std::string>{"first.parquet", "ours.parquet", "theirs.parquet"}));
+  EXPECT_EQ(snapshot->app_transactions().at("stream").version, 4);
 }
 
 }  // namespace

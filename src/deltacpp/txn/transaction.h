@@ -9,6 +9,7 @@
 //   DELTACPP_ASSIGN_OR_RAISE(int64_t version, txn.Commit(Operation::Write(...)));
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,9 @@ struct CommitOptions {
   int max_attempts = 10000;
   /// Write a checkpoint after committing a multiple of delta.checkpointInterval.
   bool checkpoint = true;
+  /// After writing that checkpoint, delete the log files that expired
+  /// (txn/log_cleanup.h), unless the table sets delta.enableExpiredLogCleanup=false.
+  bool cleanup_expired_logs = true;
 };
 
 class DELTACPP_EXPORT Transaction {
@@ -54,6 +58,17 @@ class DELTACPP_EXPORT Transaction {
   void Remove(RemoveFile file) { removes_.push_back(std::move(file)); }
   /// Records that application `app_id` has committed its `version` (idempotent writers).
   void SetAppTransaction(SetTransaction txn) { app_transaction_ = std::move(txn); }
+  /// Sets the configuration of metadata domain `domain.domain`, or, with `removed`,
+  /// removes the domain (the commit then carries the read snapshot's configuration as
+  /// the protocol's pre-image). A later call for the same domain replaces an earlier one.
+  /// Checked by Commit: the table's protocol, as this commit leaves it, must list the
+  /// writer feature domainMetadata (kUnsupportedFeature otherwise); system domains
+  /// (named "delta.*") fail with kInvalidArgument, since delta-cpp understands none of
+  /// them, and so does removing a domain the read snapshot does not have.
+  void SetDomainMetadata(DomainMetadata domain) {
+    std::string name = domain.domain;
+    domains_[std::move(name)] = std::move(domain);
+  }
   /// True when the transaction read table data to decide what to write (overwrite,
   /// delete, ...): then files other writers add concurrently conflict with it. Plain
   /// appends leave it false and commute with each other.
@@ -62,19 +77,49 @@ class DELTACPP_EXPORT Transaction {
   /// Writes the next version's commit file atomically (put-if-absent). When another
   /// writer took that version first, its commits are checked for conflicts: a protocol
   /// or metadata change, a file this transaction removes that it removed too, an appId
-  /// it also set, or (for a transaction that reads data) files it added. Without a
-  /// conflict the commit moves to the next version and tries again. Returns the version
-  /// committed. Fails with kConflict naming the rule and the winning version, and with
-  /// the store's errors; a failed commit leaves nothing in the log. Removing data from
-  /// an append-only table (delta.appendOnly) fails with kInvalidArgument.
+  /// or a metadata domain it also set, or (for a transaction that reads data) files it
+  /// added. Without a conflict the commit moves to the next version and tries again.
+  ///
+  /// When the metadata this commit leaves enables in-commit timestamps
+  /// (delta.enableInCommitTimestamps), commitInfo carries inCommitTimestamp, the later
+  /// of now and the previous version's timestamp + 1 ms (recomputed against the winner
+  /// after a lost race); the commit that turns them on for an existing table also
+  /// records delta.inCommitTimestampEnablementVersion and ...EnablementTimestamp, and
+  /// adds the writer feature inCommitTimestamp to the protocol when it is missing.
+  ///
+  /// Returns the version committed. Fails with kConflict naming the rule and the
+  /// winning version, and with the store's errors; a failed commit leaves nothing in
+  /// the log. Removing data from an append-only table (delta.appendOnly) fails with
+  /// kInvalidArgument; see SetDomainMetadata for the errors of domains. After a commit
+  /// at a multiple of delta.checkpointInterval a checkpoint is written, then expired
+  /// log files are cleaned up; their failures do not fail the commit.
   Result<int64_t> Commit(const Operation& operation, const CommitOptions& options = {});
 
  private:
   Transaction(Table table, std::shared_ptr<const Snapshot> snapshot)
       : table_(std::move(table)), read_snapshot_(std::move(snapshot)) {}
 
-  std::vector<Action> Actions(const Operation& operation) const;
-  Status CheckConflicts(int64_t winning_version) const;
+  // What one attempt writes, at `version`. `previous_timestamp` (ms) is the timestamp of
+  // the version before it, given when the commit carries an in-commit timestamp.
+  std::vector<Action> Actions(const Operation& operation, int64_t version,
+                              std::optional<int64_t> previous_timestamp,
+                              const std::optional<Protocol>& protocol,
+                              const std::vector<DomainMetadata>& domains) const;
+  // The protocol this commit writes, if any: the one set, or the table's upgraded with
+  // the writer features the committed metadata needs.
+  std::optional<Protocol> ProtocolToCommit(const Metadata& metadata) const;
+  // The domain actions to commit, checked against `protocol` and the read snapshot.
+  Result<std::vector<DomainMetadata>> DomainsToCommit(const Protocol& protocol) const;
+  // The actions of commit `version`, written by another writer.
+  Result<std::vector<Action>> ReadCommit(int64_t version) const;
+  Status CheckConflicts(int64_t winning_version,
+                        const std::vector<Action>& winning_actions) const;
+  // The timestamp of the read version, for in-commit timestamps: its inCommitTimestamp
+  // when it has one, else its commit file's modification time.
+  Result<int64_t> ReadVersionTimestamp() const;
+  // The checkpoint and log cleanup after committing `version`, best effort.
+  void AfterCommit(int64_t version, std::vector<std::vector<Action>> commits,
+                   const Metadata& metadata, const CommitOptions& options) const;
 
   Table table_;
   std::shared_ptr<const Snapshot> read_snapshot_;
@@ -83,6 +128,7 @@ class DELTACPP_EXPORT Transaction {
   std::vector<AddFile> adds_;
   std::vector<RemoveFile> removes_;
   std::optional<SetTransaction> app_transaction_;
+  std::map<std::string, DomainMetadata> domains_;
   bool reads_data_ = false;
 };
 

@@ -1,7 +1,15 @@
 #include "deltacpp/txn/transaction.h"
 
+#include <chrono>
+#include <filesystem>
+
+#include <arrow/type.h>
 #include <gtest/gtest.h>
 
+#include "deltacpp/kernel/actions/action_json.h"
+#include "deltacpp/kernel/history.h"
+#include "deltacpp/kernel/log/log_path.h"
+#include "deltacpp/kernel/table_features/feature_gate.h"
 #include "deltacpp/testing/gtest_util.h"
 #include "deltacpp/testing/temp_dir.h"
 #include "deltacpp/testing/test_tables.h"
@@ -137,6 +145,296 @@ TEST_F(TransactionTest, MetadataAndAppIdChangesConflict) {
   auto lost = late.Commit(Operation{"WRITE", {}, {}});
   ASSERT_RAISES_DELTA(kConflict, lost);
   EXPECT_NE(lost.status().message().find("metadata"), std::string::npos);
+}
+
+// The commitInfo of `version`, and whether it is the commit's first line.
+struct CommitHead {
+  CommitInfo info;
+  bool first = false;
+};
+CommitHead ReadCommitHead(const Table& table, int64_t version) {
+  CommitHead head;
+  auto contents = table.store()->ReadAll(CommitFilePath(version));
+  EXPECT_TRUE(contents.ok());
+  if (!contents.ok()) return head;
+  auto actions = ParseCommitJson((*contents)->ToString(), "commit");
+  EXPECT_TRUE(actions.ok());
+  if (!actions.ok()) return head;
+  for (size_t i = 0; i < actions->size(); ++i) {
+    if (auto* info = std::get_if<CommitInfo>(&(*actions)[i])) {
+      head.info = *info;
+      head.first = i == 0;
+    }
+  }
+  return head;
+}
+
+std::vector<Action> CommitActions(const Table& table, int64_t version) {
+  auto contents = table.store()->ReadAll(CommitFilePath(version));
+  EXPECT_TRUE(contents.ok());
+  if (!contents.ok()) return {};
+  auto actions = ParseCommitJson((*contents)->ToString(), "commit");
+  EXPECT_TRUE(actions.ok());
+  return actions.ok() ? *actions : std::vector<Action>{};
+}
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A blind append written by "another writer", with an in-commit timestamp of its own.
+Status WriteForeignAppend(const std::filesystem::path& root, int64_t version,
+                          std::optional<int64_t> in_commit_timestamp,
+                          const std::string& path) {
+  std::string info = R"({"commitInfo":{)";
+  if (in_commit_timestamp) {
+    info += R"("inCommitTimestamp":)" + std::to_string(*in_commit_timestamp) + ",";
+  }
+  info += R"("timestamp":1,"operation":"WRITE","isBlindAppend":true}})";
+  return testing::WriteCommit(
+      root, version,
+      {info,
+       R"({"add":{"path":")" + path +
+           R"(","partitionValues":{},"size":1,"modificationTime":1,"dataChange":true}})"});
+}
+
+const std::string kIctKey(kInCommitTimestampEnabledKey);
+
+TEST(TransactionIctTest, NewTableWithInCommitTimestamps) {
+  ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
+  ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir.path().string()));
+  Metadata metadata;
+  metadata.id = "t";
+  metadata.schema_string = kSchema;
+  metadata.configuration[kIctKey] = "true";
+  ASSERT_OK_AND_ASSIGN(
+      auto protocol, ProtocolForNewTable(
+                         *arrow::schema({arrow::field("id", arrow::int64())}), metadata));
+  EXPECT_EQ(protocol, (Protocol{1, 7, std::nullopt,
+                                std::vector<std::string>{"inCommitTimestamp"}}));
+  ASSERT_OK_AND_ASSIGN(auto create, Transaction::Begin(table));
+  create.SetProtocol(protocol);
+  create.SetMetadata(metadata);
+  const int64_t before = NowMs();
+  ASSERT_OK(create.Commit(Operation{"CREATE TABLE", {}, {}}).status());
+  auto head = ReadCommitHead(table, 0);
+  EXPECT_TRUE(head.first);
+  ASSERT_TRUE(head.info.in_commit_timestamp.has_value());
+  EXPECT_GE(*head.info.in_commit_timestamp, before);
+  EXPECT_LE(*head.info.in_commit_timestamp, NowMs());
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
+  // A table born with them needs no enablement provenance.
+  EXPECT_EQ(snapshot->metadata().configuration.count(
+                std::string(kInCommitTimestampEnablementVersionKey)),
+            0u);
+
+  // Each commit's timestamp follows the previous one's, even one from a clock ahead.
+  const int64_t ahead = NowMs() + 86400000;
+  ASSERT_OK(WriteForeignAppend(dir.path(), 1, ahead, "x.parquet"));
+  ASSERT_OK_AND_ASSIGN(auto append, Transaction::Begin(table));
+  append.Add(File("a.parquet"));
+  ASSERT_OK_AND_ASSIGN(int64_t version, append.Commit(Operation{"WRITE", {}, {}}));
+  EXPECT_EQ(version, 2);
+  head = ReadCommitHead(table, 2);
+  EXPECT_TRUE(head.first);
+  EXPECT_EQ(head.info.in_commit_timestamp, ahead + 1);
+  EXPECT_LT(*head.info.timestamp, ahead);  // the wall clock stays in `timestamp`
+  ASSERT_OK_AND_ASSIGN(auto at_ahead, table.SnapshotAtTimestamp(ahead));
+  EXPECT_EQ(at_ahead->version(), 1);
+  ASSERT_OK_AND_ASSIGN(auto latest, table.SnapshotAtTimestamp(ahead + 1));
+  EXPECT_EQ(latest->version(), 2);
+}
+
+TEST(TransactionIctTest, RecomputedAgainstTheCommitThatWonTheRace) {
+  ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
+  ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir.path().string()));
+  ASSERT_OK_AND_ASSIGN(auto create, Transaction::Begin(table));
+  create.SetProtocol(
+      Protocol{1, 7, std::nullopt, std::vector<std::string>{"inCommitTimestamp"}});
+  Metadata metadata;
+  metadata.id = "t";
+  metadata.schema_string = kSchema;
+  metadata.configuration[kIctKey] = "true";
+  create.SetMetadata(metadata);
+  ASSERT_OK(create.Commit(Operation{"CREATE TABLE", {}, {}}).status());
+
+  ASSERT_OK_AND_ASSIGN(auto late, Transaction::Begin(table));
+  late.Add(File("late.parquet"));
+  const int64_t ahead = NowMs() + 3600000;
+  ASSERT_OK(WriteForeignAppend(dir.path(), 1, ahead, "won.parquet"));
+  ASSERT_OK_AND_ASSIGN(int64_t version, late.Commit(Operation{"WRITE", {}, {}}));
+  EXPECT_EQ(version, 2);
+  EXPECT_EQ(ReadCommitHead(table, 2).info.in_commit_timestamp, ahead + 1);
+}
+
+// A snapshot read from a checkpoint of its own version has no commitInfo: the previous
+// in-commit timestamp then comes from that version's commit file.
+TEST(TransactionIctTest, PreviousTimestampOfASnapshotStartingAtACheckpoint) {
+  ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
+  ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir.path().string()));
+  ASSERT_OK_AND_ASSIGN(auto create, Transaction::Begin(table));
+  create.SetProtocol(
+      Protocol{1, 7, std::nullopt, std::vector<std::string>{"inCommitTimestamp"}});
+  Metadata metadata;
+  metadata.id = "t";
+  metadata.schema_string = kSchema;
+  metadata.configuration[kIctKey] = "true";
+  metadata.configuration["delta.checkpointInterval"] = "2";
+  create.SetMetadata(metadata);
+  ASSERT_OK(create.Commit(Operation{"CREATE TABLE", {}, {}}).status());
+  const int64_t ahead = NowMs() + 3600000;
+  ASSERT_OK(WriteForeignAppend(dir.path(), 1, ahead, "x.parquet"));
+  ASSERT_OK_AND_ASSIGN(auto second, Transaction::Begin(table));
+  second.Add(File("a.parquet"));
+  ASSERT_OK(second.Commit(Operation{"WRITE", {}, {}}).status());  // checkpoint at 2
+  ASSERT_OK_AND_ASSIGN(auto third, Transaction::Begin(table));
+  EXPECT_FALSE(third.read_snapshot()->latest_commit_info().has_value());
+  third.Add(File("b.parquet"));
+  ASSERT_OK(third.Commit(Operation{"WRITE", {}, {}}).status());
+  EXPECT_EQ(ReadCommitHead(table, 2).info.in_commit_timestamp, ahead + 1);
+  EXPECT_EQ(ReadCommitHead(table, 3).info.in_commit_timestamp, ahead + 2);
+}
+
+TEST_F(TransactionTest, EnablingInCommitTimestampsRecordsWhen) {
+  // A blind append wins version 1 while the change is prepared: the enablement moves
+  // to version 2 with the commit.
+  ASSERT_OK_AND_ASSIGN(auto enable, Begin());
+  Metadata metadata = enable.read_snapshot()->metadata();
+  metadata.configuration[kIctKey] = "true";
+  enable.SetMetadata(metadata);
+  ASSERT_OK_AND_ASSIGN(auto append, Begin());
+  append.Add(File("c.parquet"));
+  ASSERT_OK(append.Commit(Operation{"WRITE", {}, {}}).status());
+  ASSERT_OK_AND_ASSIGN(int64_t version,
+                       enable.Commit(Operation{"SET TBLPROPERTIES", {}, {}}));
+  EXPECT_EQ(version, 2);
+
+  auto head = ReadCommitHead(*table_, 2);
+  EXPECT_TRUE(head.first);
+  ASSERT_TRUE(head.info.in_commit_timestamp.has_value());
+  const int64_t ict = *head.info.in_commit_timestamp;
+  ASSERT_OK_AND_ASSIGN(auto previous, table_->store()->GetInfo(CommitFilePath(1)));
+  EXPECT_GT(ict, previous.modification_time_ms);
+  // The protocol gained the feature, keeping what writer version 2 implied.
+  std::optional<Protocol> committed_protocol;
+  for (const auto& action : CommitActions(*table_, 2)) {
+    if (auto* protocol = std::get_if<Protocol>(&action)) committed_protocol = *protocol;
+  }
+  EXPECT_EQ(committed_protocol,
+            (Protocol{1, 7, std::nullopt,
+                      std::vector<std::string>{"appendOnly", "invariants",
+                                               "inCommitTimestamp"}}));
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table_->LatestSnapshot());
+  const auto& config = snapshot->metadata().configuration;
+  EXPECT_EQ(config.at(std::string(kInCommitTimestampEnablementVersionKey)), "2");
+  EXPECT_EQ(config.at(std::string(kInCommitTimestampEnablementTimestampKey)),
+            std::to_string(ict));
+
+  // Later commits carry them and keep the provenance, even through a new metaData.
+  ASSERT_OK_AND_ASSIGN(auto alter, Begin());
+  Metadata altered = alter.read_snapshot()->metadata();
+  altered.configuration.erase(std::string(kInCommitTimestampEnablementVersionKey));
+  altered.configuration.erase(std::string(kInCommitTimestampEnablementTimestampKey));
+  altered.configuration["user.key"] = "v";
+  alter.SetMetadata(altered);
+  ASSERT_OK(alter.Commit(Operation{"SET TBLPROPERTIES", {}, {}}).status());
+  EXPECT_GT(ReadCommitHead(*table_, 3).info.in_commit_timestamp, ict);
+  ASSERT_OK_AND_ASSIGN(snapshot, table_->LatestSnapshot());
+  EXPECT_EQ(snapshot->metadata().configuration.at(
+                std::string(kInCommitTimestampEnablementVersionKey)),
+            "2");
+  EXPECT_EQ(snapshot->protocol(), *committed_protocol);
+
+  // History: file times before the enablement, in-commit timestamps from it on.
+  ASSERT_OK_AND_ASSIGN(auto timestamps,
+                       ListVersionTimestamps(*table_->store(), snapshot->metadata()));
+  ASSERT_EQ(timestamps.size(), 4u);
+  EXPECT_GE(timestamps[1].timestamp_ms, previous.modification_time_ms);
+  EXPECT_EQ(timestamps[2].timestamp_ms, ict);
+}
+
+TEST_F(TransactionTest, DomainMetadataNeedsTheWriterFeature) {
+  ASSERT_OK_AND_ASSIGN(auto txn, Begin());
+  txn.SetDomainMetadata(DomainMetadata{"app.settings", "{}", false});
+  auto refused = txn.Commit(Operation{"WRITE", {}, {}});
+  ASSERT_RAISES_DELTA(kUnsupportedFeature, refused);
+  EXPECT_NE(refused.status().message().find("'domainMetadata'"), std::string::npos);
+  // The commit that adds the feature may set domains.
+  txn.SetProtocol(
+      Protocol{1, 7, std::nullopt,
+               std::vector<std::string>{"appendOnly", "invariants", "domainMetadata"}});
+  ASSERT_OK(txn.Commit(Operation{"UPGRADE PROTOCOL", {}, {}}).status());
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table_->LatestSnapshot());
+  EXPECT_EQ(snapshot->domains().at("app.settings").configuration, "{}");
+}
+
+class DomainTransactionTest : public TransactionTest {
+ protected:
+  void SetUp() override {
+    TransactionTest::SetUp();
+    ASSERT_OK_AND_ASSIGN(auto upgrade, Begin());
+    upgrade.SetProtocol(
+        Protocol{1, 7, std::nullopt, std::vector<std::string>{"domainMetadata"}});
+    upgrade.SetDomainMetadata(DomainMetadata{"app.a", "A", false});
+    upgrade.SetDomainMetadata(DomainMetadata{"app.b", "first", false});
+    upgrade.SetDomainMetadata(DomainMetadata{"app.b", "B", false});  // replaces
+    ASSERT_OK(upgrade.Commit(Operation{"UPGRADE PROTOCOL", {}, {}}).status());
+  }
+};
+
+TEST_F(DomainTransactionTest, DomainsAreSetAndRemoved) {
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table_->LatestSnapshot());
+  EXPECT_EQ(snapshot->domains().size(), 2u);
+  EXPECT_EQ(snapshot->domains().at("app.b").configuration, "B");
+
+  ASSERT_OK_AND_ASSIGN(auto remove, Begin());
+  remove.SetDomainMetadata(DomainMetadata{"app.a", "", true});
+  ASSERT_OK_AND_ASSIGN(int64_t version, remove.Commit(Operation{"WRITE", {}, {}}));
+  // The tombstone carries the pre-image, as the protocol asks.
+  bool found = false;
+  for (const auto& action : CommitActions(*table_, version)) {
+    if (auto* domain = std::get_if<DomainMetadata>(&action)) {
+      EXPECT_EQ(*domain, (DomainMetadata{"app.a", "A", true}));
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
+  ASSERT_OK_AND_ASSIGN(snapshot, table_->LatestSnapshot());
+  EXPECT_EQ(snapshot->domains().size(), 1u);
+  EXPECT_EQ(snapshot->domains().count("app.a"), 0u);
+}
+
+TEST_F(DomainTransactionTest, SystemAndMissingDomainsAreRefused) {
+  ASSERT_OK_AND_ASSIGN(auto system, Begin());
+  system.SetDomainMetadata(DomainMetadata{"delta.rowTracking", "{}", false});
+  ASSERT_RAISES_DELTA(kInvalidArgument, system.Commit(Operation{"WRITE", {}, {}}));
+  ASSERT_OK_AND_ASSIGN(auto missing, Begin());
+  missing.SetDomainMetadata(DomainMetadata{"app.none", "", true});
+  auto refused = missing.Commit(Operation{"WRITE", {}, {}});
+  ASSERT_RAISES_DELTA(kInvalidArgument, refused);
+  EXPECT_NE(refused.status().message().find("'app.none'"), std::string::npos);
+}
+
+TEST_F(DomainTransactionTest, ConcurrentCommitsToOneDomainConflict) {
+  ASSERT_OK_AND_ASSIGN(auto first, Begin());
+  ASSERT_OK_AND_ASSIGN(auto second, Begin());
+  ASSERT_OK_AND_ASSIGN(auto other, Begin());
+  first.SetDomainMetadata(DomainMetadata{"app.a", "1", false});
+  second.SetDomainMetadata(DomainMetadata{"app.a", "2", false});
+  other.SetDomainMetadata(DomainMetadata{"app.c", "3", false});
+  ASSERT_OK(first.Commit(Operation{"WRITE", {}, {}}).status());
+  auto lost = second.Commit(Operation{"WRITE", {}, {}});
+  ASSERT_RAISES_DELTA(kConflict, lost);
+  EXPECT_NE(lost.status().message().find("metadata domain 'app.a'"), std::string::npos)
+      << lost.status().message();
+  // Another domain commutes.
+  ASSERT_OK_AND_ASSIGN(int64_t version, other.Commit(Operation{"WRITE", {}, {}}));
+  EXPECT_EQ(version, 3);
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table_->LatestSnapshot());
+  EXPECT_EQ(snapshot->domains().at("app.a").configuration, "1");
+  EXPECT_EQ(snapshot->domains().at("app.c").configuration, "3");
 }
 
 TEST(TransactionCreateTest, FirstCommitNeedsProtocolAndMetadata) {

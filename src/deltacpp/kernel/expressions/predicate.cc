@@ -46,13 +46,134 @@ const char* OperatorText(PredicateOp op) {
       return " > ";
     case PredicateOp::kGreaterEqual:
       return " >= ";
+    case PredicateOp::kNullSafeEqual:
+      return " <=> ";
     case PredicateOp::kAnd:
       return " AND ";
     case PredicateOp::kOr:
       return " OR ";
+    case PredicateOp::kAdd:
+      return " + ";
+    case PredicateOp::kSubtract:
+      return " - ";
+    case PredicateOp::kMultiply:
+      return " * ";
+    case PredicateOp::kDivide:
+      return " / ";
+    case PredicateOp::kModulo:
+      return " % ";
     default:
       return " ? ";
   }
+}
+
+// How tightly each node binds, as the parser reads it: an operand is written in
+// parentheses when it binds less tightly than its place needs. AND, OR and NOT write
+// their own parentheses.
+constexpr int kConditionPrecedence = 4;  // comparisons, IS NULL, IN, LIKE
+constexpr int kAdditivePrecedence = 5;
+constexpr int kMultiplicativePrecedence = 6;
+constexpr int kUnaryPrecedence = 7;
+constexpr int kPrimaryPrecedence = 8;
+
+int Precedence(const Predicate& node) {
+  switch (node.op) {
+    case PredicateOp::kColumn:
+    case PredicateOp::kLiteral:
+    case PredicateOp::kCast:
+    case PredicateOp::kFunction:
+    case PredicateOp::kAnd:  // always parenthesized
+    case PredicateOp::kOr:
+      return kPrimaryPrecedence;
+    case PredicateOp::kNot:
+      return 3;
+    case PredicateOp::kAdd:
+    case PredicateOp::kSubtract:
+      return kAdditivePrecedence;
+    case PredicateOp::kMultiply:
+    case PredicateOp::kDivide:
+    case PredicateOp::kModulo:
+      return kMultiplicativePrecedence;
+    case PredicateOp::kNegate:
+      return kUnaryPrecedence;
+    default:
+      return kConditionPrecedence;
+  }
+}
+
+std::string Text(const Predicate& node, int needed);
+
+std::string Joined(const std::vector<PredicatePtr>& nodes, size_t first) {
+  std::string out;
+  for (size_t i = first; i < nodes.size(); ++i) {
+    if (i > first) out += ", ";
+    out += Text(*nodes[i], 0);
+  }
+  return out;
+}
+
+std::string Unparenthesized(const Predicate& node) {
+  const auto& children = node.children;
+  switch (node.op) {
+    case PredicateOp::kColumn: {
+      std::string out;
+      for (const auto& name : node.column) {
+        if (!out.empty()) out += '.';
+        out += IsPlainIdentifier(name) ? name : Quote(name, '`');
+      }
+      return out;
+    }
+    case PredicateOp::kLiteral:
+      switch (node.literal.kind) {
+        case LiteralValue::Kind::kNull:
+          return "NULL";
+        case LiteralValue::Kind::kString:
+          return Quote(node.literal.text, '\'');
+        default:
+          return node.literal.text;
+      }
+    case PredicateOp::kIsNull:
+      return Text(*children[0], kAdditivePrecedence) + " IS NULL";
+    case PredicateOp::kIsNotNull:
+      return Text(*children[0], kAdditivePrecedence) + " IS NOT NULL";
+    case PredicateOp::kNot:
+      return "NOT (" + Text(*children[0], 0) + ")";
+    case PredicateOp::kIn:
+      return Text(*children[0], kAdditivePrecedence) + " IN (" + Joined(children, 1) +
+             ")";
+    case PredicateOp::kLike:
+      return Text(*children[0], kAdditivePrecedence) + " LIKE " +
+             Text(*children[1], kAdditivePrecedence);
+    case PredicateOp::kAnd:
+    case PredicateOp::kOr:
+      return "(" + Text(*children[0], 0) + OperatorText(node.op) + Text(*children[1], 0) +
+             ")";
+    case PredicateOp::kNegate: {
+      // "--" would start a SQL comment: only names and calls follow the minus directly.
+      const auto child_op = children[0]->op;
+      const bool bare = child_op == PredicateOp::kColumn ||
+                        child_op == PredicateOp::kFunction ||
+                        child_op == PredicateOp::kCast;
+      const std::string operand = Text(*children[0], 0);
+      return bare ? "-" + operand : "-(" + operand + ")";
+    }
+    case PredicateOp::kCast:
+      return "CAST(" + Text(*children[0], 0) + " AS " + node.name + ")";
+    case PredicateOp::kFunction:
+      return node.name + "(" + Joined(children, 0) + ")";
+    default: {
+      // Binary operators are left-associative: a right operand of the same precedence
+      // keeps its parentheses (a - (b - c)).
+      const int own = IsArithmetic(node.op) ? Precedence(node) : kAdditivePrecedence;
+      const int right = IsArithmetic(node.op) ? own + 1 : own;
+      return Text(*children[0], own) + OperatorText(node.op) + Text(*children[1], right);
+    }
+  }
+}
+
+std::string Text(const Predicate& node, int needed) {
+  std::string text = Unparenthesized(node);
+  return Precedence(node) < needed ? "(" + text + ")" : text;
 }
 
 }  // namespace
@@ -71,47 +192,20 @@ bool IsComparison(PredicateOp op) {
   }
 }
 
-std::string Predicate::ToString() const {
+bool IsArithmetic(PredicateOp op) {
   switch (op) {
-    case PredicateOp::kColumn: {
-      std::string out;
-      for (const auto& name : column) {
-        if (!out.empty()) out += '.';
-        out += IsPlainIdentifier(name) ? name : Quote(name, '`');
-      }
-      return out;
-    }
-    case PredicateOp::kLiteral:
-      switch (literal.kind) {
-        case LiteralValue::Kind::kNull:
-          return "NULL";
-        case LiteralValue::Kind::kString:
-          return Quote(literal.text, '\'');
-        default:
-          return literal.text;
-      }
-    case PredicateOp::kIsNull:
-      return children[0]->ToString() + " IS NULL";
-    case PredicateOp::kIsNotNull:
-      return children[0]->ToString() + " IS NOT NULL";
-    case PredicateOp::kNot:
-      return "NOT (" + children[0]->ToString() + ")";
-    case PredicateOp::kIn: {
-      std::string out = children[0]->ToString() + " IN (";
-      for (size_t i = 1; i < children.size(); ++i) {
-        if (i > 1) out += ", ";
-        out += children[i]->ToString();
-      }
-      return out + ")";
-    }
-    case PredicateOp::kAnd:
-    case PredicateOp::kOr:
-      return "(" + children[0]->ToString() + OperatorText(op) + children[1]->ToString() +
-             ")";
+    case PredicateOp::kAdd:
+    case PredicateOp::kSubtract:
+    case PredicateOp::kMultiply:
+    case PredicateOp::kDivide:
+    case PredicateOp::kModulo:
+      return true;
     default:
-      return children[0]->ToString() + OperatorText(op) + children[1]->ToString();
+      return false;
   }
 }
+
+std::string Predicate::ToString() const { return Text(*this, 0); }
 
 PredicatePtr Column(std::vector<std::string> path) {
   auto node = std::make_shared<Predicate>();
@@ -188,6 +282,39 @@ PredicatePtr Or(PredicatePtr left, PredicatePtr right) {
 
 PredicatePtr Not(PredicatePtr operand) {
   return Make(PredicateOp::kNot, {std::move(operand)});
+}
+
+PredicatePtr NullSafeEqual(PredicatePtr left, PredicatePtr right) {
+  return Make(PredicateOp::kNullSafeEqual, {std::move(left), std::move(right)});
+}
+
+PredicatePtr Like(PredicatePtr operand, PredicatePtr pattern) {
+  return Make(PredicateOp::kLike, {std::move(operand), std::move(pattern)});
+}
+
+PredicatePtr Arithmetic(PredicateOp op, PredicatePtr left, PredicatePtr right) {
+  return Make(op, {std::move(left), std::move(right)});
+}
+
+PredicatePtr UnaryMinus(PredicatePtr operand) {
+  return Make(PredicateOp::kNegate, {std::move(operand)});
+}
+
+PredicatePtr Cast(PredicatePtr operand, std::string type_name) {
+  auto node = std::make_shared<Predicate>();
+  node->op = PredicateOp::kCast;
+  node->children = {std::move(operand)};
+  node->name = std::move(type_name);
+  return node;
+}
+
+PredicatePtr Call(std::string name, std::vector<PredicatePtr> arguments) {
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto node = std::make_shared<Predicate>();
+  node->op = PredicateOp::kFunction;
+  node->children = std::move(arguments);
+  node->name = std::move(name);
+  return node;
 }
 
 }  // namespace deltacpp

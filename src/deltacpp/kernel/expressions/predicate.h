@@ -1,10 +1,16 @@
 #pragma once
 
-// Predicates over the columns of a table: what a scan filters rows by and what data
-// skipping checks file statistics against. A predicate is an immutable tree, built with
-// the functions below or parsed from text (predicate_parser.h):
+// Expressions over the columns of a table, in the SQL that Delta keeps in its log and
+// that a scan filters by: what data skipping checks file statistics against, what a CHECK
+// constraint or column invariant demands of every row, how a generated column is
+// computed. An expression is an immutable tree, built with the functions below or parsed
+// from text (predicate_parser.h); a predicate is an expression whose value is a boolean:
 //
 //   auto p = And(Greater(Column("id"), Literal(int64_t{10})), IsNull(Column("a.b")));
+//   auto g = Call("year", {Column("ts")});
+//
+// Binding (scan/bind_predicate.h) types it against a schema; evaluation is Arrow compute
+// (scan/row_filter.h), with Spark SQL's semantics (row_filter.h says which).
 
 #include <cstdint>
 #include <memory>
@@ -32,6 +38,21 @@ enum class PredicateOp {
   kAnd,
   kOr,
   kNot,
+  /// a <=> b: true when both are null or both equal, false otherwise (never null).
+  kNullSafeEqual,
+  /// a LIKE 'pattern' ('%' any characters, '_' one, '\\' escapes).
+  kLike,
+  kAdd,
+  kSubtract,
+  kMultiply,
+  kDivide,
+  kModulo,
+  /// Unary minus.
+  kNegate,
+  /// CAST(x AS type): `name` is the target's Delta type name.
+  kCast,
+  /// name(arguments...): `name` in lower case.
+  kFunction,
 };
 
 /// A constant as written, before it is given the type of the column it meets.
@@ -47,14 +68,19 @@ using PredicatePtr = std::shared_ptr<const Predicate>;
 
 struct DELTACPP_EXPORT Predicate {
   PredicateOp op;
-  /// Operands: two for comparisons, AND and OR; one for IS [NOT] NULL and NOT; the
-  /// column then the values for IN.
+  /// Operands: two for comparisons, arithmetic, AND and OR; one for IS [NOT] NULL, NOT,
+  /// unary minus and CAST; the tested expression then the values for IN; the string then
+  /// the pattern for LIKE; a function's arguments.
   std::vector<PredicatePtr> children;
   /// kColumn: the logical names from the top-level column down into nested structs.
   std::vector<std::string> column;
   /// kLiteral.
   LiteralValue literal;
-  /// Set by binding (scan/bind_predicate.h): a kColumn's type, a kLiteral's typed value.
+  /// kFunction: the function's name, lower case. kCast: the Delta name of the target type
+  /// ("long", "date", "decimal(10,2)").
+  std::string name;
+  /// Set by binding (scan/bind_predicate.h): the type of the node's value (a kColumn's
+  /// type, a kCast's target, a function's result), and a kLiteral's typed value.
   std::shared_ptr<arrow::DataType> type;
   std::shared_ptr<arrow::Scalar> value;
 
@@ -101,8 +127,21 @@ DELTACPP_EXPORT PredicatePtr In(PredicatePtr operand, std::vector<PredicatePtr> 
 DELTACPP_EXPORT PredicatePtr And(PredicatePtr left, PredicatePtr right);
 DELTACPP_EXPORT PredicatePtr Or(PredicatePtr left, PredicatePtr right);
 DELTACPP_EXPORT PredicatePtr Not(PredicatePtr operand);
+DELTACPP_EXPORT PredicatePtr NullSafeEqual(PredicatePtr left, PredicatePtr right);
+/// `pattern` is a string literal.
+DELTACPP_EXPORT PredicatePtr Like(PredicatePtr operand, PredicatePtr pattern);
+/// `op` is one of kAdd, kSubtract, kMultiply, kDivide and kModulo.
+DELTACPP_EXPORT PredicatePtr Arithmetic(PredicateOp op, PredicatePtr left,
+                                        PredicatePtr right);
+DELTACPP_EXPORT PredicatePtr UnaryMinus(PredicatePtr operand);
+/// `type_name`: a Delta type name ("long", "decimal(10,2)").
+DELTACPP_EXPORT PredicatePtr Cast(PredicatePtr operand, std::string type_name);
+/// A function call; the name is kept in lower case.
+DELTACPP_EXPORT PredicatePtr Call(std::string name, std::vector<PredicatePtr> arguments);
 
-/// True for =, !=, <, <=, > and >=.
+/// True for =, !=, <, <=, > and >= (not <=>).
 DELTACPP_EXPORT bool IsComparison(PredicateOp op);
+/// True for +, -, *, / and % (not unary minus).
+DELTACPP_EXPORT bool IsArithmetic(PredicateOp op);
 
 }  // namespace deltacpp

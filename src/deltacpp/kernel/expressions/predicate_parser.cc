@@ -1,8 +1,11 @@
 #include "deltacpp/kernel/expressions/predicate_parser.h"
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 #include <vector>
+
+#include "deltacpp/kernel/schema/schema_json.h"
 
 namespace deltacpp {
 
@@ -14,6 +17,7 @@ struct Token {
   TokenKind kind = TokenKind::kEnd;
   std::string text;
   size_t position = 0;
+  size_t end = 0;  // one past the token's last character
 };
 
 bool IsNameStart(char c) {
@@ -29,21 +33,58 @@ std::string Upper(std::string text) {
   return text;
 }
 
+// Words that cannot name a column unless backquoted.
+constexpr const char* kReserved[] = {"AND",     "OR",   "NOT",  "IS",   "IN",
+                                     "BETWEEN", "LIKE", "CASE", "WHEN", "THEN",
+                                     "ELSE",    "END",  "AS"};
+
+// Spark SQL type names, as CAST takes them, to Delta's names.
+const char* DeltaTypeName(const std::string& upper) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"BOOLEAN", "boolean"},
+      {"BOOL", "boolean"},
+      {"TINYINT", "byte"},
+      {"BYTE", "byte"},
+      {"SMALLINT", "short"},
+      {"SHORT", "short"},
+      {"INT", "integer"},
+      {"INTEGER", "integer"},
+      {"BIGINT", "long"},
+      {"LONG", "long"},
+      {"FLOAT", "float"},
+      {"REAL", "float"},
+      {"DOUBLE", "double"},
+      {"STRING", "string"},
+      {"VARCHAR", "string"},
+      {"CHAR", "string"},
+      {"BINARY", "binary"},
+      {"DATE", "date"},
+      {"TIMESTAMP", "timestamp"},
+      {"TIMESTAMP_LTZ", "timestamp"},
+      {"TIMESTAMP_NTZ", "timestamp_ntz"},
+  };
+  for (const auto& [sql, delta] : kNames) {
+    if (upper == sql) return delta;
+  }
+  return nullptr;
+}
+
 class Parser {
  public:
-  explicit Parser(std::string_view text) : text_(text) {}
+  Parser(std::string_view text, const char* what) : text_(text), what_(what) {}
 
   Result<PredicatePtr> ParseAll() {
     DELTACPP_RETURN_NOT_OK(Tokenize());
-    DELTACPP_ASSIGN_OR_RAISE(auto predicate, ParseOr());
-    if (Peek().kind != TokenKind::kEnd) return Expected("AND, OR or the end");
-    return predicate;
+    DELTACPP_ASSIGN_OR_RAISE(auto expression, ParseOr());
+    if (Peek().kind != TokenKind::kEnd)
+      return Expected("an operator, AND, OR or the end");
+    return expression;
   }
 
  private:
   Status Error(size_t position, const std::string& what) const {
-    return DeltaError(DeltaErrorCode::kInvalidArgument, "cannot parse predicate '", text_,
-                      "': ", what, " at position ", position + 1);
+    return DeltaError(DeltaErrorCode::kInvalidArgument, "cannot parse ", what_, " '",
+                      text_, "': ", what, " at position ", position + 1);
   }
 
   Status Expected(const std::string& what) const {
@@ -87,11 +128,9 @@ class Parser {
           token.text.push_back(text_[i++]);
         }
         if (!closed) return Error(token.position, std::string("unclosed ") + c);
-      } else if (IsDigit(c) ||
-                 (c == '-' && i + 1 < text_.size() &&
-                  (IsDigit(text_[i + 1]) || text_[i + 1] == '.')) ||
-                 (c == '.' && !AfterName() && i + 1 < text_.size() &&
-                  IsDigit(text_[i + 1]))) {
+      } else if (IsDigit(c) || (c == '.' && !AfterName() && i + 1 < text_.size() &&
+                                IsDigit(text_[i + 1]))) {
+        // A minus sign is an operator; the parser folds it into the number it precedes.
         size_t end = i + 1;
         while (end < text_.size() &&
                (IsDigit(text_[end]) || text_[end] == '.' || text_[end] == 'e' ||
@@ -104,8 +143,9 @@ class Parser {
         token.text = std::string(text_.substr(i, end - i));
         i = end;
       } else {
-        static const char* kSymbols[] = {"<=", ">=", "!=", "<>", "==", "=",
-                                         "<",  ">",  "(",  ")",  ",",  "."};
+        static const char* kSymbols[] = {"<=>", "<=", ">=", "!=", "<>", "==", "||",
+                                         "=",   "<",  ">",  "(",  ")",  ",",  ".",
+                                         "+",   "-",  "*",  "/",  "%"};
         for (const char* symbol : kSymbols) {
           if (text_.substr(i).starts_with(symbol)) {
             token.kind = TokenKind::kSymbol;
@@ -118,10 +158,11 @@ class Parser {
         }
         i += token.text.size();
       }
+      token.end = i;
       tokens_.push_back(std::move(token));
     }
     Token end;
-    end.position = text_.size();
+    end.position = end.end = text_.size();
     tokens_.push_back(end);
     return Status::OK();
   }
@@ -132,11 +173,17 @@ class Parser {
                                 tokens_.back().kind == TokenKind::kQuotedName);
   }
 
-  const Token& Peek() const { return tokens_[next_]; }
+  const Token& Peek(size_t ahead = 0) const {
+    return tokens_[std::min(next_ + ahead, tokens_.size() - 1)];
+  }
   const Token& Take() { return tokens_[next_++]; }
 
   bool IsKeyword(const Token& token, const char* keyword) const {
     return token.kind == TokenKind::kName && Upper(token.text) == keyword;
+  }
+
+  bool IsSymbol(const Token& token, const char* symbol) const {
+    return token.kind == TokenKind::kSymbol && token.text == symbol;
   }
 
   bool TakeKeyword(const char* keyword) {
@@ -146,7 +193,7 @@ class Parser {
   }
 
   bool TakeSymbol(const char* symbol) {
-    if (Peek().kind != TokenKind::kSymbol || Peek().text != symbol) return false;
+    if (!IsSymbol(Peek(), symbol)) return false;
     ++next_;
     return true;
   }
@@ -178,7 +225,7 @@ class Parser {
   }
 
   Result<PredicatePtr> ParseCondition() {
-    DELTACPP_ASSIGN_OR_RAISE(auto left, ParseOperand());
+    DELTACPP_ASSIGN_OR_RAISE(auto left, ParseAdditive());
     if (TakeKeyword("IS")) {
       const bool negated = TakeKeyword("NOT");
       if (!TakeKeyword("NULL")) return Expected("NULL");
@@ -189,7 +236,7 @@ class Parser {
       if (!TakeSymbol("(")) return Expected("'('");
       std::vector<PredicatePtr> values;
       do {
-        DELTACPP_ASSIGN_OR_RAISE(auto value, ParseOperand());
+        DELTACPP_ASSIGN_OR_RAISE(auto value, ParseOr());
         values.push_back(std::move(value));
       } while (TakeSymbol(","));
       if (!TakeSymbol(")")) return Expected("',' or ')'");
@@ -197,31 +244,97 @@ class Parser {
       return negated ? Not(std::move(in)) : in;
     }
     if (TakeKeyword("BETWEEN")) {
-      DELTACPP_ASSIGN_OR_RAISE(auto low, ParseOperand());
+      DELTACPP_ASSIGN_OR_RAISE(auto low, ParseAdditive());
       if (!TakeKeyword("AND")) return Expected("AND");
-      DELTACPP_ASSIGN_OR_RAISE(auto high, ParseOperand());
+      DELTACPP_ASSIGN_OR_RAISE(auto high, ParseAdditive());
       auto between =
           And(GreaterEqual(left, std::move(low)), LessEqual(left, std::move(high)));
       return negated ? Not(std::move(between)) : between;
     }
-    if (negated) return Expected("IN or BETWEEN after NOT");
+    if (TakeKeyword("LIKE")) {
+      DELTACPP_ASSIGN_OR_RAISE(auto pattern, ParseAdditive());
+      auto like = Like(std::move(left), std::move(pattern));
+      return negated ? Not(std::move(like)) : like;
+    }
+    if (negated) return Expected("IN, BETWEEN or LIKE after NOT");
     static const std::pair<const char*, PredicateOp> kComparisons[] = {
-        {"=", PredicateOp::kEqual},     {"==", PredicateOp::kEqual},
-        {"!=", PredicateOp::kNotEqual}, {"<>", PredicateOp::kNotEqual},
-        {"<", PredicateOp::kLess},      {"<=", PredicateOp::kLessEqual},
-        {">", PredicateOp::kGreater},   {">=", PredicateOp::kGreaterEqual},
+        {"=", PredicateOp::kEqual},
+        {"==", PredicateOp::kEqual},
+        {"!=", PredicateOp::kNotEqual},
+        {"<>", PredicateOp::kNotEqual},
+        {"<", PredicateOp::kLess},
+        {"<=", PredicateOp::kLessEqual},
+        {">", PredicateOp::kGreater},
+        {">=", PredicateOp::kGreaterEqual},
+        {"<=>", PredicateOp::kNullSafeEqual},
     };
     for (const auto& [symbol, op] : kComparisons) {
       if (TakeSymbol(symbol)) {
-        DELTACPP_ASSIGN_OR_RAISE(auto right, ParseOperand());
+        DELTACPP_ASSIGN_OR_RAISE(auto right, ParseAdditive());
+        if (op == PredicateOp::kNullSafeEqual) {
+          return NullSafeEqual(std::move(left), std::move(right));
+        }
         return Compare(op, std::move(left), std::move(right));
       }
     }
-    // A bare operand is a boolean condition: a boolean column or TRUE/FALSE.
+    // A bare operand: a boolean column, TRUE/FALSE, or (in an expression) any value.
     return left;
   }
 
-  Result<PredicatePtr> ParseOperand() {
+  Result<PredicatePtr> ParseAdditive() {
+    DELTACPP_ASSIGN_OR_RAISE(auto left, ParseMultiplicative());
+    while (true) {
+      if (TakeSymbol("||")) {
+        DELTACPP_ASSIGN_OR_RAISE(auto right, ParseMultiplicative());
+        left = Call("concat", {std::move(left), std::move(right)});
+        continue;
+      }
+      PredicateOp op;
+      if (TakeSymbol("+")) {
+        op = PredicateOp::kAdd;
+      } else if (TakeSymbol("-")) {
+        op = PredicateOp::kSubtract;
+      } else {
+        return left;
+      }
+      DELTACPP_ASSIGN_OR_RAISE(auto right, ParseMultiplicative());
+      left = Arithmetic(op, std::move(left), std::move(right));
+    }
+  }
+
+  Result<PredicatePtr> ParseMultiplicative() {
+    DELTACPP_ASSIGN_OR_RAISE(auto left, ParseUnary());
+    while (true) {
+      PredicateOp op;
+      if (TakeSymbol("*")) {
+        op = PredicateOp::kMultiply;
+      } else if (TakeSymbol("/")) {
+        op = PredicateOp::kDivide;
+      } else if (TakeSymbol("%")) {
+        op = PredicateOp::kModulo;
+      } else {
+        return left;
+      }
+      DELTACPP_ASSIGN_OR_RAISE(auto right, ParseUnary());
+      left = Arithmetic(op, std::move(left), std::move(right));
+    }
+  }
+
+  Result<PredicatePtr> ParseUnary() {
+    if (TakeSymbol("+")) return ParseUnary();
+    if (!TakeSymbol("-")) return ParsePrimary();
+    DELTACPP_ASSIGN_OR_RAISE(auto operand, ParseUnary());
+    // -12 is a literal, so that the most negative long can be written.
+    if (operand->op == PredicateOp::kLiteral &&
+        operand->literal.kind == LiteralValue::Kind::kNumber) {
+      const auto& digits = operand->literal.text;
+      return Literal(LiteralValue{LiteralValue::Kind::kNumber,
+                                  digits[0] == '-' ? digits.substr(1) : "-" + digits});
+    }
+    return UnaryMinus(std::move(operand));
+  }
+
+  Result<PredicatePtr> ParsePrimary() {
     if (TakeSymbol("(")) {
       DELTACPP_ASSIGN_OR_RAISE(auto inner, ParseOr());
       if (!TakeSymbol(")")) return Expected("')'");
@@ -231,7 +344,7 @@ class Parser {
     switch (token.kind) {
       case TokenKind::kNumber:
         ++next_;
-        return Literal(LiteralValue{LiteralValue::Kind::kNumber, token.text});
+        return ParseNumberSuffix(token);
       case TokenKind::kString:
         ++next_;
         return Literal(LiteralValue{LiteralValue::Kind::kString, token.text});
@@ -251,8 +364,24 @@ class Parser {
         ++next_;
         return NullLiteral();
       }
-      for (const char* reserved : {"AND", "OR", "NOT", "IS", "IN", "BETWEEN"}) {
+      if (keyword == "CASE") {
+        ++next_;
+        return ParseCase();
+      }
+      for (const char* reserved : kReserved) {
         if (keyword == reserved) return Expected("a column or a value");
+      }
+      if (IsSymbol(Peek(1), "(")) {
+        next_ += 2;
+        return keyword == "CAST" ? ParseCast() : ParseCall(token.text);
+      }
+      // DATE '2024-01-01' and the like: a typed literal.
+      const char* type = DeltaTypeName(keyword);
+      if (Peek(1).kind == TokenKind::kString &&
+          (keyword == "DATE" || keyword.starts_with("TIMESTAMP")) && type != nullptr) {
+        auto value = Literal(LiteralValue{LiteralValue::Kind::kString, Peek(1).text});
+        next_ += 2;
+        return Cast(std::move(value), type);
       }
     }
     std::vector<std::string> path;
@@ -266,7 +395,123 @@ class Parser {
     return Column(std::move(path));
   }
 
+  // Spark's typed number literals: 1L long, 1S short, 1Y byte, 1.5D double, 1.5F float,
+  // 1.5BD decimal (of exactly the digits written).
+  Result<PredicatePtr> ParseNumberSuffix(const Token& number) {
+    auto literal = Literal(LiteralValue{LiteralValue::Kind::kNumber, number.text});
+    const Token& suffix = Peek();
+    if (suffix.kind != TokenKind::kName || suffix.position != number.end) return literal;
+    const std::string upper = Upper(suffix.text);
+    std::string type;
+    if (upper == "L") type = "long";
+    if (upper == "S") type = "short";
+    if (upper == "Y") type = "byte";
+    if (upper == "D") type = "double";
+    if (upper == "F") type = "float";
+    if (upper == "BD") {
+      const auto& digits = number.text;
+      if (digits.find_first_of("eE") != std::string::npos) {
+        return Error(number.position, "a BD literal takes no exponent");
+      }
+      const auto dot = digits.find('.');
+      const size_t scale = dot == std::string::npos ? 0 : digits.size() - dot - 1;
+      const size_t count =
+          std::count_if(digits.begin(), digits.end(), [](char c) { return IsDigit(c); });
+      type = "decimal(" + std::to_string(std::max<size_t>(count, 1)) + "," +
+             std::to_string(scale) + ")";
+    }
+    if (type.empty())
+      return Error(suffix.position, "unknown number suffix '" + suffix.text + "'");
+    ++next_;
+    return Cast(std::move(literal), std::move(type));
+  }
+
+  // After "CAST (".
+  Result<PredicatePtr> ParseCast() {
+    DELTACPP_ASSIGN_OR_RAISE(auto operand, ParseOr());
+    if (!TakeKeyword("AS")) return Expected("AS");
+    const Token& name = Peek();
+    if (name.kind != TokenKind::kName) return Expected("a type name");
+    ++next_;
+    const std::string upper = Upper(name.text);
+    std::string type;
+    if (upper == "DECIMAL" || upper == "DEC" || upper == "NUMERIC") {
+      int precision = 10, scale = 0;
+      if (TakeSymbol("(")) {
+        DELTACPP_ASSIGN_OR_RAISE(precision, TakeSmallNumber());
+        if (TakeSymbol(",")) {
+          DELTACPP_ASSIGN_OR_RAISE(scale, TakeSmallNumber());
+        }
+        if (!TakeSymbol(")")) return Expected("')'");
+      }
+      type = "decimal(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
+    } else if (const char* delta_name = DeltaTypeName(upper)) {
+      type = delta_name;
+      if ((upper == "VARCHAR" || upper == "CHAR") && TakeSymbol("(")) {
+        DELTACPP_RETURN_NOT_OK(TakeSmallNumber().status());
+        if (!TakeSymbol(")")) return Expected("')'");
+      }
+    }
+    if (type.empty() || !ParsePrimitiveType(type).ok()) {
+      return Error(name.position, "'" + name.text + "' is not a type CAST supports");
+    }
+    if (!TakeSymbol(")")) return Expected("')'");
+    return Cast(std::move(operand), std::move(type));
+  }
+
+  Result<int> TakeSmallNumber() {
+    const Token& token = Peek();
+    if (token.kind != TokenKind::kNumber || token.text.size() > 3 ||
+        token.text.find_first_not_of("0123456789") != std::string::npos) {
+      return Expected("a number");
+    }
+    ++next_;
+    return std::stoi(token.text);
+  }
+
+  // After "name (".
+  Result<PredicatePtr> ParseCall(const std::string& name) {
+    std::vector<PredicatePtr> arguments;
+    if (!TakeSymbol(")")) {
+      do {
+        DELTACPP_ASSIGN_OR_RAISE(auto argument, ParseOr());
+        arguments.push_back(std::move(argument));
+      } while (TakeSymbol(","));
+      if (!TakeSymbol(")")) return Expected("',' or ')'");
+    }
+    return Call(name, std::move(arguments));
+  }
+
+  // After "CASE": CASE [operand] WHEN .. THEN .. [WHEN ..] [ELSE ..] END, read as
+  // nested if(condition, value, otherwise): the same value (a NULL condition takes the
+  // ELSE branch; no ELSE is ELSE NULL).
+  Result<PredicatePtr> ParseCase() {
+    PredicatePtr operand;
+    if (!IsKeyword(Peek(), "WHEN")) {
+      DELTACPP_ASSIGN_OR_RAISE(operand, ParseOr());
+    }
+    std::vector<std::pair<PredicatePtr, PredicatePtr>> branches;
+    while (TakeKeyword("WHEN")) {
+      DELTACPP_ASSIGN_OR_RAISE(auto condition, ParseOr());
+      if (!TakeKeyword("THEN")) return Expected("THEN");
+      DELTACPP_ASSIGN_OR_RAISE(auto value, ParseOr());
+      if (operand != nullptr) condition = Equal(operand, std::move(condition));
+      branches.emplace_back(std::move(condition), std::move(value));
+    }
+    if (branches.empty()) return Expected("WHEN");
+    PredicatePtr otherwise = NullLiteral();
+    if (TakeKeyword("ELSE")) {
+      DELTACPP_ASSIGN_OR_RAISE(otherwise, ParseOr());
+    }
+    if (!TakeKeyword("END")) return Expected("WHEN, ELSE or END");
+    for (auto branch = branches.rbegin(); branch != branches.rend(); ++branch) {
+      otherwise = Call("if", {branch->first, branch->second, std::move(otherwise)});
+    }
+    return otherwise;
+  }
+
   std::string_view text_;
+  const char* what_;
   std::vector<Token> tokens_;
   size_t next_ = 0;
 };
@@ -274,7 +519,11 @@ class Parser {
 }  // namespace
 
 Result<PredicatePtr> ParsePredicate(std::string_view text) {
-  return Parser(text).ParseAll();
+  return Parser(text, "predicate").ParseAll();
+}
+
+Result<PredicatePtr> ParseExpression(std::string_view text) {
+  return Parser(text, "expression").ParseAll();
 }
 
 }  // namespace deltacpp

@@ -1,15 +1,25 @@
 #pragma once
 
-// Predicates from SQL-like text, as the CLI's --where takes them:
+// Expressions and predicates from SQL text: the CLI's --where, CHECK constraints, column
+// invariants and generation expressions as Delta Spark stores them in the log. A subset
+// of Spark SQL's expression grammar:
 //
 //   id > 10 AND (name = 'it''s' OR name IS NULL)
 //   `a column`.field IN (1, 2, 3) AND NOT flag
 //   day BETWEEN '2024-01-01' AND '2024-01-31'
+//   price * quantity - discount <= 100.5 AND a <=> b AND name LIKE 'x%'
+//   CAST(ts AS DATE)   year(ts)   concat(a, '-', b)   a || b   DATE '2024-01-01'
+//   CASE WHEN a > 0 THEN 'pos' WHEN a < 0 THEN 'neg' ELSE 'zero' END
 //
 // Columns are names ([A-Za-z_][A-Za-z0-9_]*) or `backquoted` names, dotted into structs.
-// Literals: numbers, 'strings' ('' is a quote), TRUE, FALSE, NULL. Operators: = == != <>
-// < <= > >=, IS [NOT] NULL, [NOT] IN (...), [NOT] BETWEEN .. AND .., AND, OR, NOT and
-// parentheses; keywords in any case. A bare column is `column = TRUE`.
+// Literals: numbers (with Spark's suffixes 1L, 1S, 1Y, 1.5D, 1.5F, 1BD), 'strings' (''
+// is a quote), TRUE, FALSE, NULL, and typed DATE '...', TIMESTAMP '...',
+// TIMESTAMP_NTZ '...'. Operators, tightest first: unary minus; * / %; + - ||; the
+// conditions = == != <> < <= > >= <=>, IS [NOT] NULL, [NOT] IN (...), [NOT] BETWEEN ..
+// AND .., [NOT] LIKE; NOT; AND; OR. Function calls name(args) (any name: binding decides
+// which exist), CAST(x AS type) with Spark SQL type names, CASE (read as nested if()).
+// Keywords and function names in any case. A bare column is a condition when it is a
+// boolean (binding makes it `column = TRUE`).
 
 #include <string_view>
 
@@ -18,7 +28,13 @@
 
 namespace deltacpp {
 
-/// Fails with kInvalidArgument naming the position and what was expected there.
+/// Parses a predicate (the same grammar as ParseExpression; binding checks that it is a
+/// condition). Fails with kInvalidArgument naming the position and what was expected
+/// there.
 DELTACPP_EXPORT Result<PredicatePtr> ParsePredicate(std::string_view text);
+
+/// Parses an expression of any type, e.g. a generated column's `CAST(ts AS DATE)`.
+/// Fails with kInvalidArgument naming the position and what was expected there.
+DELTACPP_EXPORT Result<PredicatePtr> ParseExpression(std::string_view text);
 
 }  // namespace deltacpp

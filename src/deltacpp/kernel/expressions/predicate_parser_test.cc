@@ -50,6 +50,67 @@ TEST(PredicateParserTest, NestedAndQuotedColumnNames) {
   EXPECT_EQ(Reparsed("s.x > 1"), "s.x > 1");
 }
 
+TEST(PredicateParserTest, ArithmeticBindsTighterThanComparisons) {
+  EXPECT_EQ(Reparsed("a + b * c > 1"), "a + b * c > 1");
+  EXPECT_EQ(Reparsed("(a + b) * c"), "(a + b) * c");
+  EXPECT_EQ(Reparsed("a - (b - c)"), "a - (b - c)");
+  EXPECT_EQ(Reparsed("a - b - c"), "a - b - c");
+  EXPECT_EQ(Reparsed("a-1"), "a - 1");
+  EXPECT_EQ(Reparsed("a % 2 = 0 AND b / 3 <= 1.5"), "(a % 2 = 0 AND b / 3 <= 1.5)");
+  EXPECT_EQ(Reparsed("-a * -2"), "-a * -2");
+  EXPECT_EQ(Reparsed("- (a + 1)"), "-(a + 1)");
+  EXPECT_EQ(Reparsed("--5 = a"), "5 = a");
+  EXPECT_EQ(Reparsed("a <=> b"), "a <=> b");
+  EXPECT_EQ(Reparsed("a || '-' || b"), "concat(concat(a, '-'), b)");
+  EXPECT_EQ(Reparsed("(a = 1) = flag"), "(a = 1) = flag");
+  // The most negative long is one literal.
+  auto parsed = ParsePredicate("x = -9223372036854775808");
+  ASSERT_OK(parsed.status());
+  EXPECT_EQ((*parsed)->children[1]->literal.text, "-9223372036854775808");
+}
+
+TEST(PredicateParserTest, FunctionsCastsAndTypedLiterals) {
+  EXPECT_EQ(Reparsed("YEAR(ts) = 2024"), "year(ts) = 2024");
+  EXPECT_EQ(Reparsed("concat(a, '-', b)"), "concat(a, '-', b)");
+  EXPECT_EQ(Reparsed("f()"), "f()");
+  EXPECT_EQ(Reparsed("CAST(ts AS DATE)"), "CAST(ts AS date)");
+  EXPECT_EQ(Reparsed("cast(x as bigint) + CAST(y AS Int)"),
+            "CAST(x AS long) + CAST(y AS integer)");
+  EXPECT_EQ(Reparsed("CAST(x AS DECIMAL(10, 2))"), "CAST(x AS decimal(10,2))");
+  EXPECT_EQ(Reparsed("CAST(x AS decimal)"), "CAST(x AS decimal(10,0))");
+  EXPECT_EQ(Reparsed("CAST(x AS VARCHAR(5))"), "CAST(x AS string)");
+  EXPECT_EQ(Reparsed("CAST(x AS timestamp_ntz)"), "CAST(x AS timestamp_ntz)");
+  EXPECT_EQ(Reparsed("d > DATE '2024-01-01'"), "d > CAST('2024-01-01' AS date)");
+  EXPECT_EQ(Reparsed("x = 1L"), "x = CAST(1 AS long)");
+  EXPECT_EQ(Reparsed("x = 1.50BD"), "x = CAST(1.50 AS decimal(3,2))");
+  EXPECT_EQ(Reparsed("x = 2.5D"), "x = CAST(2.5 AS double)");
+  EXPECT_EQ(Reparsed("name LIKE 'a%'"), "name LIKE 'a%'");
+  EXPECT_EQ(Reparsed("name NOT LIKE 'a%'"), "NOT (name LIKE 'a%')");
+  EXPECT_EQ(Reparsed("x IN (a + 1, 2)"), "x IN (a + 1, 2)");
+  // A name followed by '(' is a call; the same name alone is a column.
+  EXPECT_EQ(Reparsed("year = 2024"), "year = 2024");
+  EXPECT_EQ(Reparsed("`cast` = 1"), "cast = 1");
+}
+
+TEST(PredicateParserTest, CaseIsNestedIf) {
+  EXPECT_EQ(Reparsed("CASE WHEN a > 0 THEN 'pos' WHEN a < 0 THEN 'neg' ELSE 'zero' END"),
+            "if(a > 0, 'pos', if(a < 0, 'neg', 'zero'))");
+  EXPECT_EQ(Reparsed("case a when 1 then 'one' end"), "if(a = 1, 'one', NULL)");
+}
+
+TEST(PredicateParserTest, ExpressionsParseAlone) {
+  ASSERT_OK_AND_ASSIGN(auto expression, ParseExpression("id * 2"));
+  EXPECT_EQ(expression->op, PredicateOp::kMultiply);
+  ASSERT_OK_AND_ASSIGN(expression, ParseExpression("CAST(eventTime AS DATE)"));
+  EXPECT_EQ(expression->op, PredicateOp::kCast);
+  EXPECT_EQ(expression->name, "date");
+  auto bad = ParseExpression("id *");
+  ASSERT_RAISES_DELTA(kInvalidArgument, bad);
+  EXPECT_NE(bad.status().message().find("cannot parse expression 'id *'"),
+            std::string::npos)
+      << bad.status().message();
+}
+
 TEST(PredicateParserTest, ErrorsNameThePositionAndWhatWasExpected) {
   auto missing = ParsePredicate("id >");
   ASSERT_RAISES_DELTA(kInvalidArgument, missing);
@@ -66,6 +127,13 @@ TEST(PredicateParserTest, ErrorsNameThePositionAndWhatWasExpected) {
   ASSERT_RAISES_DELTA(kInvalidArgument, ParsePredicate("(a = 1"));
   ASSERT_RAISES_DELTA(kInvalidArgument, ParsePredicate(""));
   ASSERT_RAISES_DELTA(kInvalidArgument, ParsePredicate("AND = 1"));
+  ASSERT_RAISES_DELTA(kInvalidArgument, ParsePredicate("CAST(x AS widget)"));
+  ASSERT_RAISES_DELTA(kInvalidArgument, ParsePredicate("CAST(x date)"));
+  ASSERT_RAISES_DELTA(kInvalidArgument, ParsePredicate("f(a,)"));
+  ASSERT_RAISES_DELTA(kInvalidArgument, ParsePredicate("a + * b"));
+  ASSERT_RAISES_DELTA(kInvalidArgument, ParsePredicate("x = 1Q"));
+  ASSERT_RAISES_DELTA(kInvalidArgument, ParsePredicate("CASE WHEN a THEN 1"));
+  ASSERT_RAISES_DELTA(kInvalidArgument, ParsePredicate("a NOT = 1"));
 }
 
 }  // namespace

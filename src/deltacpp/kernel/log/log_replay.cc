@@ -108,4 +108,67 @@ Result<TableState> ReplayLog(const ObjectStore& store, const LogSegment& segment
   return state;
 }
 
+TableState ApplyCommit(TableState state, std::vector<Action> commit) {
+  // The first action of the commit for a file decides it, as in ReplayLog.
+  std::unordered_set<std::string> decided;
+  std::vector<AddFile> files;
+  std::vector<RemoveFile> tombstones;
+  bool have_protocol = false;
+  bool have_metadata = false;
+  std::unordered_set<std::string> seen_apps;
+  std::unordered_set<std::string> seen_domains;
+  state.latest_commit_info.reset();  // the new commit's, if it has one
+  for (auto& action : commit) {
+    std::visit(
+        [&](auto&& value) {
+          using T = std::decay_t<decltype(value)>;
+          if constexpr (std::is_same_v<T, AddFile>) {
+            if (decided.insert(FileKey(value.path, value.deletion_vector)).second) {
+              files.push_back(std::move(value));
+            }
+          } else if constexpr (std::is_same_v<T, RemoveFile>) {
+            if (decided.insert(FileKey(value.path, value.deletion_vector)).second) {
+              tombstones.push_back(std::move(value));
+            }
+          } else if constexpr (std::is_same_v<T, Protocol>) {
+            if (!have_protocol) state.protocol = std::move(value);
+            have_protocol = true;
+          } else if constexpr (std::is_same_v<T, Metadata>) {
+            if (!have_metadata) state.metadata = std::move(value);
+            have_metadata = true;
+          } else if constexpr (std::is_same_v<T, SetTransaction>) {
+            if (seen_apps.insert(value.app_id).second) {
+              state.app_transactions[value.app_id] = std::move(value);
+            }
+          } else if constexpr (std::is_same_v<T, DomainMetadata>) {
+            if (seen_domains.insert(value.domain).second) {
+              if (value.removed) {
+                state.domains.erase(value.domain);
+              } else {
+                state.domains[value.domain] = std::move(value);
+              }
+            }
+          } else if constexpr (std::is_same_v<T, CommitInfo>) {
+            state.latest_commit_info = std::move(value);
+          }
+        },
+        std::move(action));
+  }
+  if (!decided.empty()) {
+    for (auto& file : state.files) {
+      if (decided.count(FileKey(file.path, file.deletion_vector)) == 0) {
+        files.push_back(std::move(file));
+      }
+    }
+    for (auto& tombstone : state.tombstones) {
+      if (decided.count(FileKey(tombstone.path, tombstone.deletion_vector)) == 0) {
+        tombstones.push_back(std::move(tombstone));
+      }
+    }
+    state.files = std::move(files);
+    state.tombstones = std::move(tombstones);
+  }
+  return state;
+}
+
 }  // namespace deltacpp

@@ -38,4 +38,10 @@ struct TableState {
 DELTACPP_EXPORT Result<TableState> ReplayLog(const ObjectStore& store,
                                              const LogSegment& segment);
 
+/// `state` moved forward by one commit: `commit` holds the actions of the version after
+/// the one `state` describes, in file order, reconciled by the same rules as ReplayLog
+/// (so a writer that has just committed need not replay the log). Newly added files come
+/// first in `files`, as replay lists the newest commit first. Never fails.
+DELTACPP_EXPORT TableState ApplyCommit(TableState state, std::vector<Action> commit);
+
 }  // namespace deltacpp

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "deltacpp/kernel/actions/action_json.h"
+
 #include "deltacpp/testing/gtest_util.h"
 #include "deltacpp/testing/temp_dir.h"
 #include "deltacpp/testing/test_tables.h"
@@ -111,6 +113,44 @@ TEST_F(LogReplayTest, NewestProtocolMetadataTxnAndDomainsWin) {
   EXPECT_EQ(state.domains.at("keep").configuration, R"({"a":1})");
   ASSERT_TRUE(state.latest_commit_info.has_value());
   EXPECT_EQ(state.latest_commit_info->operation, "WRITE");
+}
+
+// ApplyCommit moves a replayed state forward by one commit as replaying it would.
+TEST_F(LogReplayTest, ApplyCommitMatchesReplay) {
+  ASSERT_OK(testing::WriteCommit(
+      dir_->path(), 0,
+      {R"({"commitInfo":{"operation":"CREATE"}})", kProtocol, MetadataLine("m0"),
+       R"({"txn":{"appId":"app","version":1}})",
+       R"({"domainMetadata":{"domain":"keep","configuration":"{}","removed":false}})",
+       R"({"domainMetadata":{"domain":"drop","configuration":"{}","removed":false}})",
+       Add("a"), Add("b"), Add("c", "dv1")}));
+  const std::vector<std::string> next = {
+      MetadataLine("m1"),
+      R"({"txn":{"appId":"app","version":2}})",
+      R"({"domainMetadata":{"domain":"drop","configuration":"{}","removed":true}})",
+      R"({"domainMetadata":{"domain":"new","configuration":"x","removed":false}})",
+      Remove("a"),
+      Remove("c", "dv1"),
+      Add("c", "dv2"),
+      Add("d"),
+      Add("d")};
+  ASSERT_OK_AND_ASSIGN(auto before, Replay());
+  ASSERT_OK(testing::WriteCommit(dir_->path(), 1, next));
+  ASSERT_OK_AND_ASSIGN(auto replayed, Replay());
+  std::string text;
+  for (const auto& line : next) text += line + "\n";
+  ASSERT_OK_AND_ASSIGN(auto actions, ParseCommitJson(text, "1.json"));
+  TableState applied = ApplyCommit(std::move(before), std::move(actions));
+  EXPECT_EQ(applied.metadata, replayed.metadata);
+  EXPECT_EQ(applied.app_transactions, replayed.app_transactions);
+  EXPECT_EQ(applied.domains, replayed.domains);
+  EXPECT_EQ(applied.domains.count("drop"), 0u);
+  EXPECT_FALSE(applied.latest_commit_info.has_value());  // this commit has none
+  EXPECT_EQ(Paths(applied), Paths(replayed));
+  EXPECT_EQ(Paths(applied), (std::vector<std::string>{"b", "c", "d"}));
+  ASSERT_EQ(applied.files.size(), replayed.files.size());
+  EXPECT_EQ(applied.files.front().path, "c");  // the newest commit's first
+  EXPECT_EQ(applied.tombstones.size(), replayed.tombstones.size());
 }
 
 TEST_F(LogReplayTest, MissingProtocolOrMetadataIsCorrupt) {

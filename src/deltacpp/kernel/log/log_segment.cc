@@ -7,17 +7,14 @@
 
 namespace deltacpp {
 
-namespace {
-
-// The complete checkpoints in a listing, by version: every part of a multi-part
-// checkpoint must be present for it to count.
 std::map<int64_t, std::vector<LogFile>> CompleteCheckpoints(
-    const std::vector<LogFile>& checkpoint_files) {
+    const std::vector<LogFile>& listing) {
   std::map<int64_t, std::vector<LogFile>> complete;
   // Multi-part checkpoints by (version, part count); a version may have several
   // attempts with different part counts.
   std::map<std::pair<int64_t, int32_t>, std::vector<LogFile>> parts;
-  for (const auto& file : checkpoint_files) {
+  for (const auto& file : listing) {
+    if (!file.name.IsCheckpoint()) continue;
     if (file.name.kind == LogFileKind::kMultiPartCheckpoint) {
       parts[{file.name.version, file.name.num_parts}].push_back(file);
     } else {
@@ -36,6 +33,8 @@ std::map<int64_t, std::vector<LogFile>> CompleteCheckpoints(
   }
   return complete;
 }
+
+namespace {
 
 // Builds the segment from a listing of `_delta_log/` that starts at `list_from`.
 Result<LogSegment> BuildFromListing(const ObjectStore& store,

@@ -3,6 +3,7 @@
 // The files of `_delta_log/` that make up one version of a table.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -23,6 +24,12 @@ struct LogFile {
 /// table has no `_delta_log/` folder.
 DELTACPP_EXPORT Result<std::vector<LogFile>> ListLogFiles(const ObjectStore& store,
                                                           int64_t from_version = 0);
+
+/// The complete checkpoints among `files` (a listing; other kinds of file are skipped),
+/// by version, each with its files in part order: a classic or UUID-named checkpoint on
+/// its own, a multi-part one only when all its parts are there.
+DELTACPP_EXPORT std::map<int64_t, std::vector<LogFile>> CompleteCheckpoints(
+    const std::vector<LogFile>& files);
 
 /// The files that reconstruct `version`: the newest complete checkpoint at or below it
 /// (if any), then every JSON commit after that checkpoint up to `version`, ascending and

@@ -1,6 +1,7 @@
 #include "deltacpp/kernel/table_features/feature_gate.h"
 
 #include <array>
+#include <cctype>
 #include <functional>
 #include <set>
 #include <string>
@@ -72,14 +73,15 @@ namespace {
 // makes (appends and overwrites with plain column names).
 constexpr std::array kSupportedWriterFeatures = {
     table_features::kAppendOnly,           // no data removed (txn/ refuses)
-    table_features::kInvariants,           // only without invariants (checked below)
-    table_features::kCheckConstraints,     // only without constraints (checked below)
-    table_features::kGeneratedColumns,     // only without generated columns
+    table_features::kInvariants,           // enforced by ops/write_constraints.h
+    table_features::kCheckConstraints,     // enforced by ops/write_constraints.h
+    table_features::kGeneratedColumns,     // computed/checked by ops/write_constraints.h
     table_features::kIdentityColumns,      // only without identity columns
     table_features::kChangeDataFeed,       // appends and overwrites need no cdc files
     table_features::kTimestampNtz,         // a type
     table_features::kDeletionVectors,      // files with vectors are removed with them
     table_features::kDomainMetadata,       // kept as they are
+    table_features::kInCommitTimestamp,    // txn/ writes commitInfo first, with its ICT
     table_features::kVacuumProtocolCheck,  // no commit-time rule
     table_features::kTypeWidening,         // writes use the current types
     table_features::kTypeWideningPreview, table_features::kVariantType,
@@ -110,27 +112,28 @@ bool IsTrue(const Metadata& metadata, const std::string& key) {
   return value != metadata.configuration.end() && value->second == "true";
 }
 
+// A "delta.constraints.<name>" key, its prefix in any case (as Delta Spark reads it).
+bool HasCheckConstraints(const Metadata& metadata) {
+  constexpr std::string_view kPrefix = "delta.constraints.";
+  for (const auto& [key, value] : metadata.configuration) {
+    if (key.size() <= kPrefix.size()) continue;
+    bool match = true;
+    for (size_t i = 0; i < kPrefix.size(); ++i) {
+      match &= std::tolower(static_cast<unsigned char>(key[i])) == kPrefix[i];
+    }
+    if (match) return true;
+  }
+  return false;
+}
+
 // Rules a table's metadata turns on that delta-cpp does not enforce yet.
 std::vector<std::string> UnenforcedRules(const arrow::Schema* schema,
                                          const Metadata& metadata) {
   std::vector<std::string> rules;
   if (schema != nullptr) {
-    if (AnyFieldHas(schema->fields(), "delta.invariants"))
-      rules.push_back("column invariants");
-    if (AnyFieldHas(schema->fields(), "delta.generationExpression")) {
-      rules.push_back("generated columns");
-    }
     if (AnyFieldHas(schema->fields(), "delta.identity.start")) {
       rules.push_back("identity columns");
     }
-  }
-  for (const auto& [key, value] : metadata.configuration) {
-    if (key.rfind("delta.constraints.", 0) == 0) {
-      rules.push_back("CHECK constraint " + key.substr(18));
-    }
-  }
-  if (IsTrue(metadata, "delta.enableInCommitTimestamps")) {
-    rules.push_back("in-commit timestamps");
   }
   if (IsTrue(metadata, "delta.enableRowTracking")) rules.push_back("row tracking");
   return rules;
@@ -196,9 +199,16 @@ Result<Protocol> ProtocolForNewTable(const arrow::Schema& schema,
   }
   Protocol protocol;
   const bool cdf = IsTrue(metadata, "delta.enableChangeDataFeed");
-  if (reader_features.empty()) {
+  // Rules ops/write_constraints.h enforces: legacy writer 2 covers invariants, 3 CHECK
+  // constraints, 4 generated columns.
+  const bool invariants = AnyFieldHas(schema.fields(), "delta.invariants");
+  const bool checks = HasCheckConstraints(metadata);
+  const bool generated = AnyFieldHas(schema.fields(), "delta.generationExpression");
+  // In-commit timestamps have no legacy writer version: writer 7, listing features.
+  const bool ict = IsTrue(metadata, "delta.enableInCommitTimestamps");
+  if (reader_features.empty() && !ict) {
     protocol.min_reader_version = 1;
-    protocol.min_writer_version = cdf ? 4 : 2;
+    protocol.min_writer_version = (cdf || generated) ? 4 : checks ? 3 : 2;
     return protocol;
   }
   writer_features = reader_features;
@@ -206,9 +216,14 @@ Result<Protocol> ProtocolForNewTable(const arrow::Schema& schema,
     writer_features.emplace_back(table_features::kAppendOnly);
   }
   if (cdf) writer_features.emplace_back(table_features::kChangeDataFeed);
-  protocol.min_reader_version = 3;
+  if (invariants) writer_features.emplace_back(table_features::kInvariants);
+  if (checks) writer_features.emplace_back(table_features::kCheckConstraints);
+  if (generated) writer_features.emplace_back(table_features::kGeneratedColumns);
+  if (ict) writer_features.emplace_back(table_features::kInCommitTimestamp);
+  // A writer-only feature leaves the reader version alone.
+  protocol.min_reader_version = reader_features.empty() ? 1 : 3;
   protocol.min_writer_version = 7;
-  protocol.reader_features = std::move(reader_features);
+  if (!reader_features.empty()) protocol.reader_features = std::move(reader_features);
   protocol.writer_features = std::move(writer_features);
   return protocol;
 }

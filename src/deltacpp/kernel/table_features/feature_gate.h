@@ -26,18 +26,21 @@ DELTACPP_EXPORT Status CheckReadSupported(const Protocol& protocol);
 
 /// OK when delta-cpp may commit to a table with `protocol` and `metadata`: it can read
 /// it, every writer feature it lists is one delta-cpp honours, and it uses none of the
-/// rules delta-cpp does not enforce yet (column invariants, CHECK constraints, generated
-/// or identity columns, in-commit timestamps, row tracking). Otherwise fails with
-/// kUnsupportedFeature naming each.
+/// rules delta-cpp does not enforce yet (identity columns, row tracking). Otherwise fails
+/// with kUnsupportedFeature naming each. Column invariants, CHECK constraints and
+/// generated columns pass: writers enforce them on every row (ops/write_constraints.h).
 DELTACPP_EXPORT Status CheckWriteSupported(const Protocol& protocol,
                                            const Metadata& metadata);
 
 /// The least protocol for a new table of `schema` (its Arrow schema, with Delta field
-/// metadata) and `metadata`: reader 1 / writer 2, raised to the legacy versions its
-/// properties need (writer 4 for change data feed), or to reader 3 / writer 7 listing
-/// just the features it uses when one of them has no legacy version (timestamp_ntz,
-/// variant, deletion vectors). Fails like CheckWriteSupported for what delta-cpp
-/// cannot honour.
+/// metadata) and `metadata`: reader 1 / writer 2 (which covers column invariants), raised
+/// to the legacy versions its properties need (writer 3 for CHECK constraints, writer 4
+/// for generated columns or change data feed), or to reader 3 / writer 7 listing just the
+/// features it uses (invariants, checkConstraints, generatedColumns, appendOnly,
+/// changeDataFeed among them) when one of them has no legacy version (timestamp_ntz,
+/// variant, deletion vectors; in-commit timestamps, a writer-only feature, give writer 7
+/// and keep reader 1 when no reader feature is needed). Fails like CheckWriteSupported
+/// for what delta-cpp cannot honour.
 DELTACPP_EXPORT Result<Protocol> ProtocolForNewTable(const arrow::Schema& schema,
                                                      const Metadata& metadata);
 

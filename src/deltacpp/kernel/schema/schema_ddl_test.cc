@@ -1,0 +1,68 @@
+#include "deltacpp/kernel/schema/schema_ddl.h"
+
+#include <arrow/type.h>
+#include <arrow/util/key_value_metadata.h>
+#include <gtest/gtest.h>
+
+#include "deltacpp/kernel/schema/schema_json.h"
+#include "deltacpp/testing/gtest_util.h"
+
+namespace deltacpp {
+namespace {
+
+TEST(SchemaDdlTest, ReadsEveryKindOfType) {
+  ASSERT_OK_AND_ASSIGN(
+      auto schema,
+      ParseSchemaDdl("id BIGINT NOT NULL, name string COMMENT 'who, really', "
+                     "price decimal(10, 2), day date, at timestamp, local timestamp_ntz, "
+                     "tags array<string>, attrs map<string, int>, "
+                     "address struct<city: string, zip: int not null>, `odd name` bool"));
+  ASSERT_EQ(schema->num_fields(), 10);
+  EXPECT_EQ(DeltaTypeString(*schema->field(0)->type()), "long");
+  EXPECT_FALSE(schema->field(0)->nullable());
+  EXPECT_TRUE(schema->field(1)->nullable());
+  ASSERT_NE(schema->field(1)->metadata(), nullptr);
+  EXPECT_EQ(schema->field(1)->metadata()->Get("comment").ValueOr(""), "\"who, really\"");
+  EXPECT_EQ(DeltaTypeString(*schema->field(2)->type()), "decimal(10,2)");
+  EXPECT_EQ(DeltaTypeString(*schema->field(4)->type()), "timestamp");
+  EXPECT_EQ(DeltaTypeString(*schema->field(5)->type()), "timestamp_ntz");
+  EXPECT_EQ(DeltaTypeString(*schema->field(7)->type()), "map<string, integer>");
+  EXPECT_EQ(schema->field(9)->name(), "odd name");
+  // The type strings read back to the same schema.
+  std::string ddl;
+  for (const auto& field : schema->fields()) {
+    if (!ddl.empty()) ddl += ", ";
+    ddl += "`" + field->name() + "` " + DeltaTypeString(*field->type());
+  }
+  ASSERT_OK_AND_ASSIGN(auto again, ParseSchemaDdl(ddl));
+  for (int i = 0; i < schema->num_fields(); ++i) {
+    EXPECT_EQ(DeltaTypeString(*again->field(i)->type()),
+              DeltaTypeString(*schema->field(i)->type()));
+  }
+}
+
+TEST(SchemaDdlTest, ErrorsSayWhereAndWhat) {
+  struct Case {
+    const char* ddl;
+    const char* message;
+  };
+  for (const auto& [ddl, message] : std::vector<Case>{
+           {"id long,", "expected a column name at position 9"},
+           {"id lung", "unknown type 'lung'"},
+           {"id long, ID int", "names column 'ID' twice"},
+           {"a array<int", "'>' closing array<"},
+           {"a map<int>", "',' between the map's key and value types"},
+           {"a int not", "NULL after NOT"},
+           {"a int b", "expected ',' or the end"},
+           {"`a int", "closing backquote"},
+       }) {
+    auto schema = ParseSchemaDdl(ddl);
+    ASSERT_FALSE(schema.ok()) << ddl;
+    EXPECT_EQ(GetDeltaErrorCode(schema.status()), DeltaErrorCode::kInvalidArgument);
+    EXPECT_NE(schema.status().message().find(message), std::string::npos)
+        << schema.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace deltacpp

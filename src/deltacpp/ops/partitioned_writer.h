@@ -1,0 +1,83 @@
+#pragma once
+
+// Rows of a table written as Parquet data files in Hive-style partition folders, each
+// file with its statistics, ready to be added by a transaction. Shared by the operations
+// that write data (write, and those that rewrite files).
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <arrow/record_batch.h>
+
+#include "deltacpp/common/status.h"
+#include "deltacpp/kernel/actions/actions.h"
+#include "deltacpp/ops/file_stats.h"
+#include "deltacpp/storage/object_store.h"
+
+namespace deltacpp {
+
+struct DataFileOptions {
+  /// Parquet compression: "snappy", "zstd", "gzip", "lz4" or "none".
+  std::string compression = "snappy";
+  /// A data file is closed once it holds this many rows...
+  int64_t max_rows_per_file = 4 * 1024 * 1024;
+  /// ... or at the first row group that takes it to this many bytes (0: no limit).
+  int64_t target_file_size = 0;
+  int64_t max_rows_per_row_group = 1024 * 1024;
+  StatsColumns stats_columns;
+};
+
+/// Fails with kInvalidArgument for an unknown compression or a size below 1.
+DELTACPP_EXPORT Status ValidateDataFileOptions(const DataFileOptions& options);
+
+/// How far a write has come, reported after every batch.
+struct WriteProgress {
+  int64_t rows = 0;          // rows taken so far
+  int64_t files_closed = 0;  // data files finished
+  int64_t bytes_closed = 0;  // their size
+};
+
+class DELTACPP_EXPORT PartitionedWriter {
+ public:
+  /// Files go under `store`'s root; `table_schema` is the logical schema of the rows
+  /// given to Write, `partition_columns` top-level columns of it.
+  PartitionedWriter(std::shared_ptr<ObjectStore> store,
+                    std::shared_ptr<arrow::Schema> table_schema,
+                    std::vector<std::string> partition_columns, DataFileOptions options);
+  ~PartitionedWriter();
+
+  /// Takes rows with the columns of the table schema, in its order. Partition values
+  /// go to folder names (nulls and empty strings as __HIVE_DEFAULT_PARTITION__), the
+  /// other columns to the open file of their partition.
+  Status Write(const std::shared_ptr<arrow::RecordBatch>& batch);
+
+  /// Finishes every open file; the add actions of all files written (dataChange true).
+  Result<std::vector<AddFile>> Close();
+
+  const WriteProgress& progress() const { return progress_; }
+
+ private:
+  struct OpenFile;
+  struct PartitionKey;
+  Status WriteToPartition(const PartitionKey& key,
+                          const std::shared_ptr<arrow::RecordBatch>& batch);
+  Status Start(OpenFile& open);
+  Status Finish(OpenFile& open);
+
+  std::shared_ptr<ObjectStore> store_;
+  std::vector<std::string> partition_columns_;
+  DataFileOptions options_;
+  std::vector<int> partition_index_;  // in the table schema
+  std::vector<int> file_index_;
+  std::shared_ptr<arrow::Schema> file_schema_;
+  std::map<std::string, std::unique_ptr<OpenFile>> open_files_;  // by folder
+  std::vector<AddFile> added_;
+  int next_file_ = 0;
+  WriteProgress progress_;
+};
+
+}  // namespace deltacpp
