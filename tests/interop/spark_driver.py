@@ -538,8 +538,11 @@ def process_table(spark, name, tables_dir, results_dir, timings):
 # ---------------------------------------------------------------------------------------
 # Tables delta-cpp wrote (--written FILE, a JSON file from the test):
 #   {"read": [{"name": N, "path": P}, ...],          Spark reads each at its latest version
-#    "append": {"name": N, "binary": B, "rows": R}}  Spark creates N, `B write N R --mode
+#    "append": {"name": N, "binary": B, "rows": R},  Spark creates N, `B write N R --mode
 #                                                    append` appends, Spark reads again
+#    "append_constrained": {"name": N, "binary": B, "rows": R, "bad_rows": X}}
+#        the same on a table with a generated column, a CHECK constraint and in-commit
+#        timestamps: X (violating the constraint) must be refused, R appended
 # Results go to DIR/results/written/N*.parquet, the manifest's "written" list says where.
 
 
@@ -586,6 +589,46 @@ def spark_then_deltacpp(spark, spec, tables_dir, out_dir, timings):
     return item
 
 
+def spark_constrained_then_deltacpp(spark, spec, tables_dir, out_dir, timings):
+    """Spark creates a table with rules writers must enforce; delta-cpp's append of rows
+    that break the CHECK constraint must fail, its append of rows without the generated
+    column must compute it; Spark reads the table again."""
+    import subprocess
+
+    t = time.monotonic()
+    name = spec["name"]
+    path = tables_dir / name
+    item = {"name": name, "path": str(path), "error": None,
+            "before": str(out_dir / f"{name}.before.parquet"),
+            "result": str(out_dir / f"{name}.parquet")}
+    try:
+        sql(spark, """CREATE TABLE {t} (id BIGINT NOT NULL, ts TIMESTAMP, amount INT,
+                      day DATE GENERATED ALWAYS AS (CAST(ts AS DATE))) USING delta
+                      TBLPROPERTIES ('delta.enableInCommitTimestamps' = 'true')""", path)
+        sql(spark, "ALTER TABLE {t} ADD CONSTRAINT positive_amount CHECK (amount > 0)", path)
+        sql(spark, """INSERT INTO {t} (id, ts, amount)
+                      VALUES (1, TIMESTAMP'2024-01-01 23:30:00', 5)""", path)
+        pq.write_table(to_arrow(spark.read.format("delta").load(str(path))), item["before"])
+        bad = subprocess.run([spec["binary"], "write", str(path), spec["bad_rows"], "--mode",
+                              "append"], capture_output=True, text=True, timeout=120)
+        good = subprocess.run([spec["binary"], "write", str(path), spec["rows"], "--mode",
+                               "append"], capture_output=True, text=True, timeout=120)
+        if bad.returncode == 0 or "positive_amount" not in bad.stderr:
+            item["error"] = (f"deltacpp accepted rows breaking CHECK positive_amount or failed "
+                             f"otherwise ({bad.returncode}): {bad.stderr.strip()}")
+        elif good.returncode != 0:
+            item["error"] = f"deltacpp write failed ({good.returncode}): {good.stderr.strip()}"
+        else:
+            pq.write_table(to_arrow(spark.read.format("delta").load(str(path))),
+                           item["result"])
+            history = spark.sql(f"DESCRIBE HISTORY delta.`{path}`").collect()
+            item["history_versions"] = sorted(row["version"] for row in history)
+    except Exception as error:
+        item["error"] = error_text(error) + "\n" + traceback.format_exc()
+    timings[f"spark+deltacpp {name}"] = round(time.monotonic() - t, 1)
+    return item
+
+
 def run(work: pathlib.Path, only, threads, written=None):
     timings = {}
     t0 = time.monotonic()
@@ -614,6 +657,8 @@ def run(work: pathlib.Path, only, threads, written=None):
     jobs = [("table", name) for name in names] + [("read", s) for s in spec["read"]]
     if spec.get("append"):
         jobs.append(("append", spec["append"]))
+    if spec.get("append_constrained"):
+        jobs.append(("append_constrained", spec["append_constrained"]))
 
     def do(job):
         kind, what = job
@@ -623,6 +668,9 @@ def run(work: pathlib.Path, only, threads, written=None):
         try:
             if kind == "read":
                 return read_written(session, what, written_dir, timings)
+            if kind == "append_constrained":
+                return spark_constrained_then_deltacpp(session, what, tables_dir, written_dir,
+                                                       timings)
             return spark_then_deltacpp(session, what, tables_dir, written_dir, timings)
         finally:
             sessions.put(session)

@@ -181,6 +181,22 @@ APPENDED_TO_SPARK_TABLE = pa.table({
 })
 
 
+# Rows delta-cpp appends to the table with a generated column (day = CAST(ts AS DATE)),
+# CHECK (amount > 0) and in-commit timestamps that Spark creates; the bad rows break the
+# constraint. day is left for delta-cpp to compute.
+APPENDED_TO_CONSTRAINED_TABLE = pa.table({
+    "id": pa.array([2, 3], pa.int64()),
+    "ts": pa.array([datetime.datetime(2024, 2, 29, 23, 59, 59, tzinfo=UTC), None],
+                   pa.timestamp("us", tz="UTC")),
+    "amount": pa.array([7, 1], pa.int32()),
+})
+BREAKING_CONSTRAINT = pa.table({
+    "id": pa.array([4], pa.int64()),
+    "ts": pa.array([datetime.datetime(2024, 3, 1, tzinfo=UTC)], pa.timestamp("us", tz="UTC")),
+    "amount": pa.array([0], pa.int32()),
+})
+
+
 @pytest.fixture(scope="module")
 def spark_results(tmp_path_factory, deltacpp_bin):
     """Runs spark_driver.py once; returns its manifest (tables, versions, filters), with
@@ -200,9 +216,17 @@ def spark_results(tmp_path_factory, deltacpp_bin):
         written = write_tables_with_deltacpp(deltacpp_bin, work / "written_by_deltacpp")
         append_rows = work / "append_to_spark_table.parquet"
         pq.write_table(APPENDED_TO_SPARK_TABLE, append_rows)
+        constrained_rows = work / "append_to_constrained_table.parquet"
+        pq.write_table(APPENDED_TO_CONSTRAINED_TABLE, constrained_rows)
+        breaking_rows = work / "breaking_constraint.parquet"
+        pq.write_table(BREAKING_CONSTRAINT, breaking_rows)
         spec = {"read": [{"name": n, "path": str(p)} for n, (p, _) in written.items()],
                 "append": {"name": "spark_then_deltacpp_append", "binary": str(deltacpp_bin),
-                           "rows": str(append_rows)}}
+                           "rows": str(append_rows)},
+                "append_constrained": {"name": "spark_constrained_then_deltacpp",
+                                       "binary": str(deltacpp_bin),
+                                       "rows": str(constrained_rows),
+                                       "bad_rows": str(breaking_rows)}}
         (work / "written.json").write_text(json.dumps(spec, indent=1))
         args += ["--written", str(work / "written.json")]
         expected = {n: rows for n, (_, rows) in written.items()}
@@ -281,7 +305,15 @@ def check_written(item, expected):
     if item["error"]:
         return "FAIL", f"Spark failed: {item['error'][:1500]}"
     theirs = pq.read_table(item["result"])
-    if expected is None:
+    if item["name"] == "spark_constrained_then_deltacpp":
+        before = canonical(pq.read_table(item["before"]))
+        appended = APPENDED_TO_CONSTRAINED_TABLE.append_column(
+            "day", pa.array([datetime.date(2024, 2, 29), None], pa.date32()))
+        expected = pa.concat_tables([before, canonical(appended.select(before.column_names))])
+        # Versions: create, constraint, Spark's insert, our append (the refused one is none).
+        if item.get("history_versions") != [0, 1, 2, 3]:
+            return "FAIL", f"history versions {item.get('history_versions')}"
+    elif expected is None:
         before = canonical(pq.read_table(item["before"]))
         appended = canonical(APPENDED_TO_SPARK_TABLE.select(before.column_names))
         if appended.schema != before.schema:
@@ -328,6 +360,8 @@ def test_spark_written_tables_match_spark(deltacpp_bin, spark_results, tmp_path,
         label = f"written_by_deltacpp/{name}"
         if name == "spark_then_deltacpp_append":
             label = "spark_created/deltacpp_appended"
+        if name == "spark_constrained_then_deltacpp":
+            label = "spark_created_constrained/deltacpp_appended"
         outcome, detail = check_written(item, spark_results["expected"].get(name))
         if outcome == "FAIL" and (label, "latest") in KNOWN_FAILURES:
             outcome = f"FAIL (known: {KNOWN_FAILURES[(label, 'latest')]})"
