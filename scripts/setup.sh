@@ -2,7 +2,8 @@
 # Installs everything a fresh Debian 12 machine lacks to build and test delta-cpp.
 # Idempotent: on a ready machine it only checks, in a few seconds.
 #
-#   scripts/setup.sh            system packages + the project venv (.venv) with pinned pyarrow
+#   scripts/setup.sh            system packages + the project venv (.venv) with pinned pyarrow,
+#                               the test oracles and the benchmark's peers (bench/requirements.py)
 #   DELTACPP_VENV=/path ...     put the venv elsewhere
 set -euo pipefail
 
@@ -16,6 +17,7 @@ apt_packages=(
   rapidjson-dev       # JSON: commit files, schemas (header-only, see docs)
   libcli11-dev        # deltacpp command line
   libroaring-dev      # deletion vectors (CRoaring)
+  time                # GNU time: bench/run measures each run's peak memory with it
 )
 
 missing=()
@@ -49,5 +51,8 @@ if [[ "$(cat "$stamp_file" 2>/dev/null)" != "$want_stamp" ]]; then
   "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$repo_root/scripts/requirements/test.txt"
   echo "$want_stamp" >"$stamp_file"
 fi
+# What bench/run adds (DuckDB and its delta extension; matplotlib apart, in
+# $venv/chart-packages): checked in a fraction of a second, installed when a pin is missing.
+"$venv/bin/python" "$repo_root/bench/requirements.py"
 echo "setup: ready (venv $venv, $("$venv/bin/python" -c 'import pyarrow; print("pyarrow", pyarrow.__version__)'))"
 "$repo_root/scripts/setup_spark.sh"   # Delta Spark, the second read oracle: .venv-spark, .cache/ivy

@@ -11,6 +11,7 @@
 #include "deltacpp/scan/scan.h"
 #include "deltacpp/testing/gtest_util.h"
 #include "deltacpp/testing/temp_dir.h"
+#include "deltacpp/testing/test_tables.h"
 
 namespace deltacpp {
 namespace {
@@ -383,6 +384,25 @@ TEST_F(WriteTableTest, ConstraintsAndGeneratedColumnsAreEnforced) {
   }
   ASSERT_OK_AND_ASSIGN(snapshot, table.LatestSnapshot());
   EXPECT_EQ(snapshot->version(), 2);
+}
+
+TEST_F(WriteTableTest, TablesWithUnsupportedWriterFeaturesAreRefused) {
+  // Column mapping (writer 5) and row tracking + liquid clustering tables.
+  for (const char* name :
+       {"delta-rs/table_with_column_mapping", "delta-rs/table_with_liquid_clustering"}) {
+    const auto copy = dir_->path() / std::filesystem::path(name).filename();
+    ASSERT_OK(testing::CopyTable(testing::TestdataPath(name), copy));
+    auto table = Table::Open(copy.string()).ValueOrDie();
+    ASSERT_OK_AND_ASSIGN(auto before, table.LatestSnapshot());
+    WriteOptions options;
+    options.mode = WriteMode::kAppend;
+    options.schema_mode = SchemaMode::kMerge;
+    auto written = WriteTable(copy.string(),
+                              *Rows(R"([{"id": 1, "name": "a", "part": "p"}])"), options);
+    ASSERT_RAISES_DELTA(kUnsupportedFeature, written);
+    ASSERT_OK_AND_ASSIGN(auto after, table.LatestSnapshot());
+    EXPECT_EQ(after->version(), before->version()) << name;
+  }
 }
 
 TEST_F(WriteTableTest, StatsColumnsFollowTableProperties) {
