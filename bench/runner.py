@@ -128,6 +128,9 @@ def run_workload(workload, engines, repeat: int, scratch: pathlib.Path,
 def record_run(workload, engine, result: report.Result, job: pathlib.Path, timeout: float):
     """One run: prepare, measure, check; adds its numbers to result or marks it."""
     params = workload.prepare(job)
+    # Dirty pages of the preparation (a copied table, an earlier run's output) would be
+    # written back during the measured run and slow whichever engine comes next.
+    os.sync()
     try:
         run = measure(engine.argv(workload.key, params), timeout)
     except subprocess.TimeoutExpired:
