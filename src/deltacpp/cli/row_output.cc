@@ -23,9 +23,16 @@ Status WriteParquet(const std::shared_ptr<arrow::RecordBatchReader>& reader,
   } else {
     DELTACPP_ASSIGN_OR_RAISE(out, arrow::io::FileOutputStream::Open(path));
   }
+  // As pyarrow writes by default (snappy), with the columns encoded in parallel.
+  auto properties = parquet::WriterProperties::Builder()
+                        .compression(arrow::Compression::SNAPPY)
+                        ->build();
+  auto arrow_properties =
+      parquet::ArrowWriterProperties::Builder().set_use_threads(true)->build();
   DELTACPP_ASSIGN_OR_RAISE(
-      auto writer, parquet::arrow::FileWriter::Open(*reader->schema(),
-                                                    arrow::default_memory_pool(), out));
+      auto writer,
+      parquet::arrow::FileWriter::Open(*reader->schema(), arrow::default_memory_pool(),
+                                       out, properties, arrow_properties));
   while (true) {
     std::shared_ptr<arrow::RecordBatch> batch;
     DELTACPP_RETURN_NOT_OK(reader->ReadNext(&batch));
