@@ -38,37 +38,6 @@ constexpr const char* kReserved[] = {"AND",     "OR",   "NOT",  "IS",   "IN",
                                      "BETWEEN", "LIKE", "CASE", "WHEN", "THEN",
                                      "ELSE",    "END",  "AS"};
 
-// Spark SQL type names, as CAST takes them, to Delta's names.
-const char* DeltaTypeName(const std::string& upper) {
-  static const std::pair<const char*, const char*> kNames[] = {
-      {"BOOLEAN", "boolean"},
-      {"BOOL", "boolean"},
-      {"TINYINT", "byte"},
-      {"BYTE", "byte"},
-      {"SMALLINT", "short"},
-      {"SHORT", "short"},
-      {"INT", "integer"},
-      {"INTEGER", "integer"},
-      {"BIGINT", "long"},
-      {"LONG", "long"},
-      {"FLOAT", "float"},
-      {"REAL", "float"},
-      {"DOUBLE", "double"},
-      {"STRING", "string"},
-      {"VARCHAR", "string"},
-      {"CHAR", "string"},
-      {"BINARY", "binary"},
-      {"DATE", "date"},
-      {"TIMESTAMP", "timestamp"},
-      {"TIMESTAMP_LTZ", "timestamp"},
-      {"TIMESTAMP_NTZ", "timestamp_ntz"},
-  };
-  for (const auto& [sql, delta] : kNames) {
-    if (upper == sql) return delta;
-  }
-  return nullptr;
-}
-
 class Parser {
  public:
   Parser(std::string_view text, const char* what) : text_(text), what_(what) {}
@@ -376,7 +345,7 @@ class Parser {
         return keyword == "CAST" ? ParseCast() : ParseCall(token.text);
       }
       // DATE '2024-01-01' and the like: a typed literal.
-      const char* type = DeltaTypeName(keyword);
+      const char* type = DeltaNameOfSqlType(keyword);
       if (Peek(1).kind == TokenKind::kString &&
           (keyword == "DATE" || keyword.starts_with("TIMESTAMP")) && type != nullptr) {
         auto value = Literal(LiteralValue{LiteralValue::Kind::kString, Peek(1).text});
@@ -435,7 +404,8 @@ class Parser {
     ++next_;
     const std::string upper = Upper(name.text);
     std::string type;
-    if (upper == "DECIMAL" || upper == "DEC" || upper == "NUMERIC") {
+    const char* delta_name = DeltaNameOfSqlType(upper);
+    if (delta_name != nullptr && std::string_view(delta_name) == "decimal") {
       int precision = 10, scale = 0;
       if (TakeSymbol("(")) {
         DELTACPP_ASSIGN_OR_RAISE(precision, TakeSmallNumber());
@@ -445,7 +415,7 @@ class Parser {
         if (!TakeSymbol(")")) return Expected("')'");
       }
       type = "decimal(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
-    } else if (const char* delta_name = DeltaTypeName(upper)) {
+    } else if (delta_name != nullptr) {
       type = delta_name;
       if ((upper == "VARCHAR" || upper == "CHAR") && TakeSymbol("(")) {
         DELTACPP_RETURN_NOT_OK(TakeSmallNumber().status());

@@ -173,13 +173,12 @@ class DdlParser {
       DELTACPP_ASSIGN_OR_RAISE(auto fields, Fields('>'));
       return "{\"type\":\"struct\",\"fields\":" + fields + "}";
     }
-    std::string delta_name = name;
-    if (name == "bigint") delta_name = "long";
-    if (name == "int") delta_name = "integer";
-    if (name == "smallint") delta_name = "short";
-    if (name == "tinyint") delta_name = "byte";
-    if (name == "bool") delta_name = "boolean";
-    if (name == "numeric" || name == "dec") delta_name = "decimal";
+    const char* known = DeltaNameOfSqlType(name);
+    if (known == nullptr) {
+      return DeltaError(DeltaErrorCode::kInvalidArgument, "schema '", text_,
+                        "': unknown type '", word, "'");
+    }
+    std::string delta_name = known;
     if (delta_name == "decimal") {
       int precision = 10, scale = 0;
       if (Consume('(')) {
@@ -196,7 +195,7 @@ class DdlParser {
     auto parsed = ParsePrimitiveType(delta_name);
     if (!parsed.ok()) {
       return DeltaError(DeltaErrorCode::kInvalidArgument, "schema '", text_,
-                        "': unknown type '", word, "'");
+                        "': invalid type ", delta_name, ": ", parsed.status().message());
     }
     return JsonString(delta_name);
   }

@@ -55,6 +55,7 @@ TEST(SchemaDdlTest, ErrorsSayWhereAndWhat) {
            {"a int not", "NULL after NOT"},
            {"a int b", "expected ',' or the end"},
            {"`a int", "closing backquote"},
+           {"d decimal(50, 2)", "invalid type decimal(50,2)"},
        }) {
     auto schema = ParseSchemaDdl(ddl);
     ASSERT_FALSE(schema.ok()) << ddl;

@@ -1,5 +1,7 @@
 #include "deltacpp/kernel/schema/schema_json.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <vector>
 
@@ -132,6 +134,44 @@ Result<std::shared_ptr<arrow::DataType>> ParseType(const Value& type,
 }
 
 }  // namespace
+
+const char* DeltaNameOfSqlType(std::string_view name) {
+  static const std::pair<std::string_view, const char*> kNames[] = {
+      {"boolean", "boolean"},
+      {"bool", "boolean"},
+      {"tinyint", "byte"},
+      {"byte", "byte"},
+      {"smallint", "short"},
+      {"short", "short"},
+      {"int", "integer"},
+      {"integer", "integer"},
+      {"bigint", "long"},
+      {"long", "long"},
+      {"float", "float"},
+      {"real", "float"},
+      {"double", "double"},
+      {"string", "string"},
+      {"varchar", "string"},
+      {"char", "string"},
+      {"binary", "binary"},
+      {"date", "date"},
+      {"timestamp", "timestamp"},
+      {"timestamp_ltz", "timestamp"},
+      {"timestamp_ntz", "timestamp_ntz"},
+      {"decimal", "decimal"},
+      {"dec", "decimal"},
+      {"numeric", "decimal"},
+  };
+  for (const auto& [sql, delta] : kNames) {
+    if (sql.size() == name.size() &&
+        std::equal(sql.begin(), sql.end(), name.begin(), [](char a, char b) {
+          return a == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return delta;
+    }
+  }
+  return nullptr;
+}
 
 Result<std::shared_ptr<arrow::DataType>> ParsePrimitiveType(std::string_view name) {
   static const std::pair<std::string_view, std::shared_ptr<arrow::DataType>>

@@ -49,4 +49,11 @@ DELTACPP_EXPORT const std::shared_ptr<arrow::DataType>& VariantStorageType();
 DELTACPP_EXPORT Result<std::shared_ptr<arrow::DataType>> ParsePrimitiveType(
     std::string_view name);
 
+/// The Delta name of a SQL primitive type name, case-insensitive: Delta's own names and
+/// Spark SQL's aliases (bigint, int, smallint, tinyint, bool, real, varchar, char,
+/// timestamp_ltz; decimal, dec and numeric give "decimal", without precision and scale).
+/// Null for a name that is neither. Used wherever people write types: CAST, typed
+/// literals, `create --schema`.
+DELTACPP_EXPORT const char* DeltaNameOfSqlType(std::string_view name);
+
 }  // namespace deltacpp
