@@ -558,75 +558,81 @@ def read_written(spark, spec, out_dir, timings):
     return item
 
 
-def spark_then_deltacpp(spark, spec, tables_dir, out_dir, timings):
-    """Spark creates a partitioned table, delta-cpp appends to it, Spark reads it again."""
+def append_with_deltacpp(spec, path, rows):
+    """`deltacpp write PATH ROWS --mode append`: the finished process."""
     import subprocess
 
+    return subprocess.run([spec["binary"], "write", str(path), rows, "--mode", "append"],
+                          capture_output=True, text=True, timeout=120)
+
+
+def spark_table_deltacpp_appends_to(build, spark, spec, tables_dir, out_dir, timings):
+    """The frame of the Spark-creates, delta-cpp-appends cases: build(path, read_before,
+    item) makes the table, calls read_before() to keep Spark's rows before delta-cpp
+    writes, runs delta-cpp, and returns an error text or None; Spark's rows after go to
+    item["result"]."""
     t = time.monotonic()
     name = spec["name"]
     path = tables_dir / name
     item = {"name": name, "path": str(path), "error": None,
             "before": str(out_dir / f"{name}.before.parquet"),
             "result": str(out_dir / f"{name}.parquet")}
+
+    def read(to):
+        pq.write_table(to_arrow(spark.read.format("delta").load(str(path))), to)
+
     try:
+        item["error"] = build(path, lambda: read(item["before"]), item)
+        if item["error"] is None:
+            read(item["result"])
+    except Exception as error:
+        item["error"] = error_text(error) + "\n" + traceback.format_exc()
+    timings[f"spark+deltacpp {name}"] = round(time.monotonic() - t, 1)
+    return item
+
+
+def spark_then_deltacpp(spark, spec, tables_dir, out_dir, timings):
+    """Spark creates a partitioned table, delta-cpp appends to it, Spark reads it again."""
+    def build(path, read_before, item):
         ctas(spark, str(path), ["id BIGINT", "part STRING", "d DATE", "ts TIMESTAMP",
                                 "v DECIMAL(10,2)", "s STRING"], """
             (1, 'a', DATE'2024-01-01', TIMESTAMP'2024-01-01 10:00:00.5', 1.25, 's1'),
             (2, NULL, NULL, NULL, NULL, NULL),
             (3, 'b c', DATE'1999-12-31', TIMESTAMP'1970-01-01 00:00:00', -3.50, '')""",
              partitioned_by=["part"])
-        pq.write_table(to_arrow(spark.read.format("delta").load(str(path))), item["before"])
-        run = subprocess.run([spec["binary"], "write", str(path), spec["rows"], "--mode",
-                              "append"], capture_output=True, text=True, timeout=120)
+        read_before()
+        run = append_with_deltacpp(spec, path, spec["rows"])
         if run.returncode != 0:
-            item["error"] = f"deltacpp write failed ({run.returncode}): {run.stderr.strip()}"
-        else:
-            pq.write_table(to_arrow(spark.read.format("delta").load(str(path))),
-                           item["result"])
-    except Exception as error:
-        item["error"] = error_text(error) + "\n" + traceback.format_exc()
-    timings[f"spark+deltacpp {name}"] = round(time.monotonic() - t, 1)
-    return item
+            return f"deltacpp write failed ({run.returncode}): {run.stderr.strip()}"
+        return None
+
+    return spark_table_deltacpp_appends_to(build, spark, spec, tables_dir, out_dir, timings)
 
 
 def spark_constrained_then_deltacpp(spark, spec, tables_dir, out_dir, timings):
     """Spark creates a table with rules writers must enforce; delta-cpp's append of rows
     that break the CHECK constraint must fail, its append of rows without the generated
     column must compute it; Spark reads the table again."""
-    import subprocess
-
-    t = time.monotonic()
-    name = spec["name"]
-    path = tables_dir / name
-    item = {"name": name, "path": str(path), "error": None,
-            "before": str(out_dir / f"{name}.before.parquet"),
-            "result": str(out_dir / f"{name}.parquet")}
-    try:
+    def build(path, read_before, item):
         sql(spark, """CREATE TABLE {t} (id BIGINT NOT NULL, ts TIMESTAMP, amount INT,
                       day DATE GENERATED ALWAYS AS (CAST(ts AS DATE))) USING delta
                       TBLPROPERTIES ('delta.enableInCommitTimestamps' = 'true')""", path)
         sql(spark, "ALTER TABLE {t} ADD CONSTRAINT positive_amount CHECK (amount > 0)", path)
         sql(spark, """INSERT INTO {t} (id, ts, amount)
                       VALUES (1, TIMESTAMP'2024-01-01 23:30:00', 5)""", path)
-        pq.write_table(to_arrow(spark.read.format("delta").load(str(path))), item["before"])
-        bad = subprocess.run([spec["binary"], "write", str(path), spec["bad_rows"], "--mode",
-                              "append"], capture_output=True, text=True, timeout=120)
-        good = subprocess.run([spec["binary"], "write", str(path), spec["rows"], "--mode",
-                               "append"], capture_output=True, text=True, timeout=120)
+        read_before()
+        bad = append_with_deltacpp(spec, path, spec["bad_rows"])
+        good = append_with_deltacpp(spec, path, spec["rows"])
         if bad.returncode == 0 or "positive_amount" not in bad.stderr:
-            item["error"] = (f"deltacpp accepted rows breaking CHECK positive_amount or failed "
-                             f"otherwise ({bad.returncode}): {bad.stderr.strip()}")
-        elif good.returncode != 0:
-            item["error"] = f"deltacpp write failed ({good.returncode}): {good.stderr.strip()}"
-        else:
-            pq.write_table(to_arrow(spark.read.format("delta").load(str(path))),
-                           item["result"])
-            history = spark.sql(f"DESCRIBE HISTORY delta.`{path}`").collect()
-            item["history_versions"] = sorted(row["version"] for row in history)
-    except Exception as error:
-        item["error"] = error_text(error) + "\n" + traceback.format_exc()
-    timings[f"spark+deltacpp {name}"] = round(time.monotonic() - t, 1)
-    return item
+            return (f"deltacpp accepted rows breaking CHECK positive_amount or failed "
+                    f"otherwise ({bad.returncode}): {bad.stderr.strip()}")
+        if good.returncode != 0:
+            return f"deltacpp write failed ({good.returncode}): {good.stderr.strip()}"
+        history = spark.sql(f"DESCRIBE HISTORY delta.`{path}`").collect()
+        item["history_versions"] = sorted(row["version"] for row in history)
+        return None
+
+    return spark_table_deltacpp_appends_to(build, spark, spec, tables_dir, out_dir, timings)
 
 
 def run(work: pathlib.Path, only, threads, written=None):
