@@ -443,7 +443,15 @@ def to_arrow(df) -> pa.Table:
 
     fields = df.schema.fields
     if not any(isinstance(f.dataType, VariantType) for f in fields):
-        return df.toArrow()
+        try:
+            return df.toArrow()
+        except Exception as error:
+            # JDK 17 can fail to link a method handle when two threads first use it at
+            # once ("InternalError: ... MethodHandle.linkToStatic"): a JVM race, not a
+            # verdict on the table; the same read succeeds when run again.
+            if "java.lang.InternalError" not in str(error):
+                raise
+            return df.toArrow()
     plain = (IntegerType, LongType, StringType, BooleanType, VariantType)
     if not all(isinstance(f.dataType, plain) for f in fields):
         raise TypeError(f"to_arrow: variant tables may only have {plain} columns: {df.schema}")
