@@ -3,6 +3,10 @@
   scripts/requirements/bench.txt  into this venv: the engines use it (DuckDB)
   scripts/requirements/chart.txt  into VENV/chart-packages, outside the engines' path:
                                   only the runner, drawing the chart, imports from it
+  scripts/requirements/dataframes.txt
+                                  into VENV/dataframe-packages, also apart: pandas and
+                                  polars, for the Python package's tests and the
+                                  to-pandas workload (which put it on their path)
 
 scripts/setup.sh runs this, and bench/run does too (for venvs made before the benchmark
 needed these packages).
@@ -14,6 +18,7 @@ import sys
 
 REQUIREMENTS = pathlib.Path(__file__).resolve().parent.parent / "scripts/requirements"
 CHART_PACKAGES = pathlib.Path(sys.prefix) / "chart-packages"
+DATAFRAME_PACKAGES = pathlib.Path(sys.prefix) / "dataframe-packages"
 
 
 def _pins(requirements: pathlib.Path) -> list[tuple[str, str]]:
@@ -48,10 +53,11 @@ def ensure():
     missing = _missing(engines, sys.path)
     if missing:
         _install(engines, missing)
-    chart = REQUIREMENTS / "chart.txt"
-    missing = _missing(chart, [str(CHART_PACKAGES)])
-    if missing:
-        _install(chart, missing, "--upgrade", "--target", str(CHART_PACKAGES))
+    for requirements, folder in ((REQUIREMENTS / "chart.txt", CHART_PACKAGES),
+                                 (REQUIREMENTS / "dataframes.txt", DATAFRAME_PACKAGES)):
+        missing = _missing(requirements, [str(folder)])
+        if missing:
+            _install(requirements, missing, "--upgrade", "--target", str(folder))
 
 
 if __name__ == "__main__":

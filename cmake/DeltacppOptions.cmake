@@ -5,8 +5,22 @@ option(DELTACPP_WERROR "Treat compiler warnings as errors" OFF)
 set(DELTACPP_SANITIZE "" CACHE STRING "Sanitizers to build with, e.g. 'address,undefined'")
 option(DELTACPP_USE_CCACHE "Compile through ccache when it is installed" ON)
 
+# --- What to build
+# The Python extension deltacpp._core (src/deltacpp/python). Off under sanitizers: CPython
+# is not built with them, so the module could not be loaded by it.
+option(DELTACPP_BUILD_PYTHON "Build the Python extension module deltacpp._core" ON)
+# The `deltacpp` command (needs CLI11); a `pip install` of the package builds without it.
+option(DELTACPP_BUILD_CLI "Build the deltacpp command" ON)
+
 # --- Dependencies
-set(DELTACPP_PYTHON "${PROJECT_SOURCE_DIR}/.venv/bin/python" CACHE FILEPATH
+if(SKBUILD AND Python_EXECUTABLE)
+  # pip builds with the interpreter it installs for, which has the pinned pyarrow as a
+  # build requirement (pyproject.toml).
+  set(_default_python "${Python_EXECUTABLE}")
+else()
+  set(_default_python "${PROJECT_SOURCE_DIR}/.venv/bin/python")
+endif()
+set(DELTACPP_PYTHON "${_default_python}" CACHE FILEPATH
     "Python interpreter of the venv holding the pinned pyarrow wheel (scripts/setup.sh makes it)")
 
 # --- Tests

@@ -37,9 +37,11 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# The project venv: pinned pyarrow (Arrow C++ headers and libraries) and the test oracles.
+# The project venv: pinned pyarrow (Arrow C++ headers and libraries), the test oracles and
+# what builds the Python package (nanobind).
 # A stamp holding the requirements' checksum makes the second run instant.
-requirements=("$repo_root/scripts/requirements/pyarrow.txt" "$repo_root/scripts/requirements/test.txt")
+requirements=("$repo_root/scripts/requirements/pyarrow.txt" "$repo_root/scripts/requirements/test.txt"
+              "$repo_root/scripts/requirements/build.txt")
 want_stamp="$(cat "${requirements[@]}" | sha256sum | cut -d' ' -f1)"
 stamp_file="$venv/.deltacpp-requirements"
 if [[ ! -x "$venv/bin/python" ]]; then
@@ -48,11 +50,13 @@ if [[ ! -x "$venv/bin/python" ]]; then
 fi
 if [[ "$(cat "$stamp_file" 2>/dev/null)" != "$want_stamp" ]]; then
   echo "setup: installing Python requirements into $venv"
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$repo_root/scripts/requirements/test.txt"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check \
+    -r "$repo_root/scripts/requirements/test.txt" -r "$repo_root/scripts/requirements/build.txt"
   echo "$want_stamp" >"$stamp_file"
 fi
 # What bench/run adds (DuckDB and its delta extension; matplotlib apart, in
-# $venv/chart-packages): checked in a fraction of a second, installed when a pin is missing.
+# $venv/chart-packages; pandas and polars apart, in $venv/dataframe-packages, for the
+# Python package's tests too): checked in a fraction of a second, installed when missing.
 "$venv/bin/python" "$repo_root/bench/requirements.py"
 echo "setup: ready (venv $venv, $("$venv/bin/python" -c 'import pyarrow; print("pyarrow", pyarrow.__version__)'))"
 "$repo_root/scripts/setup_spark.sh"   # Delta Spark, the second read oracle: .venv-spark, .cache/ivy

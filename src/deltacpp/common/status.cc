@@ -20,6 +20,8 @@ const char* DeltaErrorCodeName(DeltaErrorCode code) {
       return "Conflict";
     case DeltaErrorCode::kIOError:
       return "IOError";
+    case DeltaErrorCode::kSchemaMismatch:
+      return "SchemaMismatch";
   }
   return "Unknown";
 }
@@ -38,6 +40,7 @@ arrow::StatusCode ArrowCodeFor(DeltaErrorCode code) {
       return arrow::StatusCode::NotImplemented;
     case DeltaErrorCode::kCorruptLog:
     case DeltaErrorCode::kInvalidArgument:
+    case DeltaErrorCode::kSchemaMismatch:
       return arrow::StatusCode::Invalid;
     case DeltaErrorCode::kConflict:
       return arrow::StatusCode::AlreadyExists;

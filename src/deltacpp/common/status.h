@@ -44,6 +44,7 @@ enum class DeltaErrorCode {
   /// Storage failed to create, write, flush, link or rename a file (disk full, no
   /// permission, ...): the operation may succeed when tried again.
   kIOError,
+  kSchemaMismatch,
 };
 
 /// The name of a code as it appears in messages ("TableNotFound").

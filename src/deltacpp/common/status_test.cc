@@ -22,6 +22,8 @@ TEST(StatusTest, ArrowCodesFollowTheDeltaCode) {
   EXPECT_TRUE(DeltaError(DeltaErrorCode::kCorruptLog, "x").IsInvalid());
   EXPECT_TRUE(DeltaError(DeltaErrorCode::kIOError, "x").IsIOError());
   EXPECT_STREQ(DeltaErrorCodeName(DeltaErrorCode::kIOError), "IOError");
+  EXPECT_TRUE(DeltaError(DeltaErrorCode::kSchemaMismatch, "x").IsInvalid());
+  EXPECT_STREQ(DeltaErrorCodeName(DeltaErrorCode::kSchemaMismatch), "SchemaMismatch");
 }
 
 TEST(StatusTest, PlainStatusesHaveNoDeltaCode) {

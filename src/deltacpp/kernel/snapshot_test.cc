@@ -1,5 +1,7 @@
 #include "deltacpp/kernel/snapshot.h"
 
+#include <filesystem>
+
 #include <arrow/type.h>
 #include <gtest/gtest.h>
 
@@ -80,6 +82,21 @@ TEST(SnapshotTest, FolderWithoutLogIsTableNotFound) {
   ASSERT_RAISES_DELTA(kTableNotFound, table.LatestSnapshot());
   ASSERT_OK_AND_ASSIGN(auto missing, Table::Open(TestdataPath("no/such/table").string()));
   ASSERT_RAISES_DELTA(kTableNotFound, missing.LatestSnapshot());
+}
+
+TEST(SnapshotTest, IsDeltaTableLooksForCommitsOrCheckpoints) {
+  EXPECT_EQ(IsDeltaTable(TestdataPath("delta-rs/simple_table").string()).ValueOrDie(),
+            true);
+  EXPECT_EQ(
+      IsDeltaTable(TestdataPath("golden/no-delta-log-folder").string()).ValueOrDie(),
+      false);
+  EXPECT_EQ(IsDeltaTable(TestdataPath("no/such/table").string()).ValueOrDie(), false);
+  ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
+  std::filesystem::create_directories(dir.path() / "_delta_log");
+  EXPECT_EQ(IsDeltaTable(dir.path().string()).ValueOrDie(), false);
+  ASSERT_OK(testing::WriteCommit(
+      dir.path(), 0, {R"({"protocol":{"minReaderVersion":1,"minWriterVersion":2}})"}));
+  EXPECT_EQ(IsDeltaTable(dir.path().string()).ValueOrDie(), true);
 }
 
 TEST(SnapshotTest, PartitionColumnMissingFromSchemaIsCorrupt) {

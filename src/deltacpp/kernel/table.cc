@@ -1,6 +1,7 @@
 #include "deltacpp/kernel/table.h"
 
 #include "deltacpp/kernel/history.h"
+#include "deltacpp/kernel/log/log_path.h"
 
 namespace deltacpp {
 
@@ -18,6 +19,24 @@ Result<std::shared_ptr<const Snapshot>> Table::SnapshotAtTimestamp(
   DELTACPP_ASSIGN_OR_RAISE(int64_t version, VersionAtTimestamp(timestamps, timestamp_ms));
   if (version == latest->version()) return latest;
   return SnapshotAt(version);
+}
+
+Result<bool> IsDeltaTable(std::string_view uri) {
+  DELTACPP_ASSIGN_OR_RAISE(auto store, ObjectStore::Make(uri));
+  auto listing = store->List("_delta_log");
+  if (!listing.ok()) {
+    if (GetDeltaErrorCode(listing.status()) == DeltaErrorCode::kFileNotFound)
+      return false;
+    return listing.status();
+  }
+  for (const auto& entry : *listing) {
+    if (entry.is_directory) continue;
+    auto parsed = ParseLogFileName(entry.name);
+    if (parsed && (parsed->kind == LogFileKind::kCommit || parsed->IsCheckpoint())) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace deltacpp

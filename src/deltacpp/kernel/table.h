@@ -50,4 +50,9 @@ class DELTACPP_EXPORT Table {
   std::shared_ptr<ObjectStore> store_;
 };
 
+/// True when `uri` holds a Delta table: its `_delta_log/` has a commit or a checkpoint.
+/// Reads one listing, no log. Fails only for a URI that cannot be parsed, or a store
+/// that cannot be listed for a reason other than the folder's absence.
+DELTACPP_EXPORT Result<bool> IsDeltaTable(std::string_view uri);
+
 }  // namespace deltacpp

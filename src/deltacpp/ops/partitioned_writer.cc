@@ -9,6 +9,7 @@
 #include <arrow/io/interfaces.h>
 #include <arrow/type.h>
 #include <arrow/util/thread_pool.h>
+#include <parquet/arrow/schema.h>
 #include <parquet/arrow/writer.h>
 #include <parquet/properties.h>
 
@@ -58,10 +59,84 @@ Result<arrow::Compression::type> CompressionOf(const std::string& name) {
   if (name == "snappy") return arrow::Compression::SNAPPY;
   if (name == "zstd") return arrow::Compression::ZSTD;
   if (name == "gzip") return arrow::Compression::GZIP;
-  if (name == "lz4") return arrow::Compression::LZ4;
+  if (name == "brotli") return arrow::Compression::BROTLI;
+  // Parquet's LZ4 codec is deprecated; Arrow writes LZ4_RAW for both names.
+  if (name == "lz4" || name == "lz4_raw") return arrow::Compression::LZ4;
   if (name == "none") return arrow::Compression::UNCOMPRESSED;
   return DeltaError(DeltaErrorCode::kInvalidArgument, "unknown compression '", name,
-                    "' (snappy, zstd, gzip, lz4 or none)");
+                    "' (snappy, zstd, gzip, brotli, lz4, lz4_raw or none)");
+}
+
+Result<parquet::Encoding::type> EncodingOf(const std::string& name) {
+  if (name == "plain") return parquet::Encoding::PLAIN;
+  if (name == "rle") return parquet::Encoding::RLE;
+  if (name == "delta_binary_packed") return parquet::Encoding::DELTA_BINARY_PACKED;
+  if (name == "delta_length_byte_array") {
+    return parquet::Encoding::DELTA_LENGTH_BYTE_ARRAY;
+  }
+  if (name == "delta_byte_array") return parquet::Encoding::DELTA_BYTE_ARRAY;
+  if (name == "byte_stream_split") return parquet::Encoding::BYTE_STREAM_SPLIT;
+  return DeltaError(DeltaErrorCode::kInvalidArgument, "unknown Parquet encoding '", name,
+                    "' (plain, rle, delta_binary_packed, delta_length_byte_array, "
+                    "delta_byte_array or byte_stream_split)");
+}
+
+Status CheckColumnOptions(const std::string& column,
+                          const ParquetColumnOptions& options) {
+  if (options.encoding) DELTACPP_RETURN_NOT_OK(EncodingOf(*options.encoding).status());
+  if (options.bloom_filter_fpp &&
+      !(*options.bloom_filter_fpp > 0.0 && *options.bloom_filter_fpp < 1.0)) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument, "bloom filter fpp ",
+                      *options.bloom_filter_fpp, " of ", column,
+                      " must be between 0 and 1 (exclusive)");
+  }
+  if (options.bloom_filter_ndv && *options.bloom_filter_ndv < 0) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument, "bloom filter ndv of ", column,
+                      " must not be negative");
+  }
+  return Status::OK();
+}
+
+struct LeafColumn {
+  std::string path;  // as Parquet names it, e.g. "tags.list.element"
+  bool boolean = false;
+};
+
+Result<std::vector<LeafColumn>> LeafColumnPaths(const arrow::Schema& schema) {
+  std::shared_ptr<parquet::SchemaDescriptor> descriptor;
+  DELTACPP_RETURN_NOT_OK(parquet::arrow::ToParquetSchema(
+      &schema, *parquet::default_writer_properties(), &descriptor));
+  std::vector<LeafColumn> leaves;
+  for (int i = 0; i < descriptor->num_columns(); ++i) {
+    const auto* column = descriptor->Column(i);
+    leaves.push_back({column->path()->ToDotString(),
+                      column->physical_type() == parquet::Type::BOOLEAN});
+  }
+  return leaves;
+}
+
+// Applies `options` to one column (`path`), or with an empty path to all of them.
+void ApplyColumnOptions(const std::string& path, const ParquetColumnOptions& options,
+                        parquet::WriterProperties::Builder& builder) {
+  const bool all = path.empty();
+  if (options.dictionary) {
+    if (*options.dictionary) {
+      all ? builder.enable_dictionary() : builder.enable_dictionary(path);
+    } else {
+      all ? builder.disable_dictionary() : builder.disable_dictionary(path);
+    }
+  }
+  if (options.statistics) {
+    if (*options.statistics) {
+      all ? builder.enable_statistics() : builder.enable_statistics(path);
+    } else {
+      all ? builder.disable_statistics() : builder.disable_statistics(path);
+    }
+  }
+  if (options.encoding) {
+    const auto encoding = *EncodingOf(*options.encoding);  // checked by Validate
+    all ? builder.encoding(encoding) : builder.encoding(path, encoding);
+  }
 }
 
 // The columns of a row group are encoded in parallel on Arrow's CPU thread pool.
@@ -108,6 +183,17 @@ Result<std::vector<std::optional<std::string>>> PartitionTexts(
 
 Status ValidateDataFileOptions(const DataFileOptions& options) {
   DELTACPP_RETURN_NOT_OK(CompressionOf(options.compression).status());
+  DELTACPP_RETURN_NOT_OK(CheckColumnOptions("every column", options.default_columns));
+  for (const auto& [column, column_options] : options.columns) {
+    DELTACPP_RETURN_NOT_OK(CheckColumnOptions("column " + column, column_options));
+  }
+  for (const auto& size : {options.data_page_size, options.dictionary_page_size,
+                           options.data_page_row_count, options.write_batch_size}) {
+    if (size && *size < 1) {
+      return DeltaError(DeltaErrorCode::kInvalidArgument,
+                        "Parquet page sizes and the write batch size must be at least 1");
+    }
+  }
   if (options.max_rows_per_file < 1 || options.max_rows_per_row_group < 1 ||
       options.target_file_size < 0) {
     return DeltaError(DeltaErrorCode::kInvalidArgument,
@@ -258,7 +344,40 @@ Status PartitionedWriter::Start(OpenFile& open) {
   parquet::WriterProperties::Builder properties;
   DELTACPP_ASSIGN_OR_RAISE(auto compression, CompressionOf(options_.compression));
   properties.compression(compression);
+  if (options_.compression_level)
+    properties.compression_level(*options_.compression_level);
   properties.max_row_group_length(options_.max_rows_per_row_group);
+  if (options_.data_page_size) properties.data_pagesize(*options_.data_page_size);
+  if (options_.dictionary_page_size) {
+    properties.dictionary_pagesize_limit(*options_.dictionary_page_size);
+  }
+  if (options_.data_page_row_count) {
+    properties.max_rows_per_page(*options_.data_page_row_count);
+  }
+  if (options_.write_batch_size) properties.write_batch_size(*options_.write_batch_size);
+  ApplyColumnOptions("", options_.default_columns, properties);
+  for (const auto& [column, column_options] : options_.columns) {
+    ApplyColumnOptions(column, column_options, properties);
+  }
+  // Bloom filters go per leaf column: a default one applies to each leaf but booleans,
+  // which Parquet gives none.
+  auto bloom = [&](const std::string& path, const ParquetColumnOptions& column) {
+    if (!column.bloom_filter_fpp && !column.bloom_filter_ndv) return;
+    parquet::BloomFilterOptions filter;
+    if (column.bloom_filter_fpp) filter.fpp = *column.bloom_filter_fpp;
+    filter.ndv = column.bloom_filter_ndv;
+    properties.enable_bloom_filter(path, filter);
+  };
+  if (options_.default_columns.bloom_filter_fpp ||
+      options_.default_columns.bloom_filter_ndv) {
+    DELTACPP_ASSIGN_OR_RAISE(auto leaves, LeafColumnPaths(*file_schema_));
+    for (const auto& leaf : leaves) {
+      if (!leaf.boolean) bloom(leaf.path, options_.default_columns);
+    }
+  }
+  for (const auto& [column, column_options] : options_.columns) {
+    bloom(column, column_options);
+  }
   DELTACPP_ASSIGN_OR_RAISE(open.writer,
                            parquet::arrow::FileWriter::Open(
                                *file_schema_, arrow::default_memory_pool(), open.sink,

@@ -20,9 +20,36 @@
 
 namespace deltacpp {
 
+/// Parquet settings of one column (a leaf column's dotted path, as Parquet names it:
+/// "a.b", "tags.list.element"); unset ones keep Arrow's defaults.
+struct ParquetColumnOptions {
+  std::optional<bool> dictionary;
+  /// Column chunk and page statistics.
+  std::optional<bool> statistics;
+  /// Writes a split-block Bloom filter with this false-positive probability (0 < fpp < 1)
+  /// sized for `bloom_filter_ndv` distinct values (the row group's rows when unset).
+  std::optional<double> bloom_filter_fpp;
+  std::optional<int64_t> bloom_filter_ndv;
+  /// "plain", "delta_binary_packed", "delta_length_byte_array", "delta_byte_array",
+  /// "byte_stream_split", "rle" (booleans).
+  std::optional<std::string> encoding;
+};
+
 struct DataFileOptions {
-  /// Parquet compression: "snappy", "zstd", "gzip", "lz4" or "none".
+  /// Parquet compression: "snappy", "zstd", "gzip", "brotli", "lz4", "lz4_raw" (the same
+  /// as "lz4": Arrow writes the raw LZ4 codec) or "none".
   std::string compression = "snappy";
+  /// The codec's level (zstd 1-22, gzip 1-9, brotli 0-11); its default when unset.
+  std::optional<int> compression_level;
+  /// Page limits: bytes of a data page, bytes of a dictionary page, rows of a page.
+  std::optional<int64_t> data_page_size;
+  std::optional<int64_t> dictionary_page_size;
+  std::optional<int64_t> data_page_row_count;
+  /// Values handed to the encoder at once.
+  std::optional<int64_t> write_batch_size;
+  /// For every column, then per column (by Parquet path) over that.
+  ParquetColumnOptions default_columns;
+  std::map<std::string, ParquetColumnOptions> columns;
   /// A data file is closed once it holds this many rows...
   int64_t max_rows_per_file = 4 * 1024 * 1024;
   /// ... or at the first row group that takes it to this many bytes (0: no limit).

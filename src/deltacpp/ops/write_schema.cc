@@ -127,7 +127,7 @@ class SchemaResolver {
       auto data_field = find(data, table_field->name());
       if (data_field == nullptr) {
         if (!table_field->nullable() && may_omit.count(path) == 0) {
-          return DeltaError(DeltaErrorCode::kInvalidArgument, "the data lacks column '",
+          return DeltaError(DeltaErrorCode::kSchemaMismatch, "the data lacks column '",
                             path, "', which is NOT NULL in table ", table_uri_);
         }
         out.push_back(table_field);
@@ -140,7 +140,7 @@ class SchemaResolver {
     for (const auto& data_field : data) {
       if (find(table, data_field->name()) != nullptr) continue;
       if (!merge_) {
-        return DeltaError(DeltaErrorCode::kInvalidArgument, "column '",
+        return DeltaError(DeltaErrorCode::kSchemaMismatch, "column '",
                           prefix + data_field->name(), "' of the data is not in table ",
                           table_uri_, " (schema mode merge adds it)");
       }
@@ -176,7 +176,7 @@ class SchemaResolver {
     }
     if (!arrow::is_nested(table->id()) && table->Equals(*data)) return table;
     if (merge_ && WidensSafely(*data, *table)) return table;
-    return DeltaError(DeltaErrorCode::kInvalidArgument, "column '", path,
+    return DeltaError(DeltaErrorCode::kSchemaMismatch, "column '", path,
                       "' of the data is ", DeltaTypeString(*data), " but table ",
                       table_uri_, " has ", DeltaTypeString(*table),
                       merge_ ? "" : " (schema mode merge widens narrower data types)");

@@ -55,6 +55,24 @@ Status CheckPartitionColumns(const arrow::Schema& schema,
   return Status::OK();
 }
 
+// True when a table of protocol `current` may hold what needs `needed`.
+bool ProtocolCovers(const Protocol& current, const Protocol& needed) {
+  if (current.min_reader_version < needed.min_reader_version ||
+      current.min_writer_version < needed.min_writer_version) {
+    return false;
+  }
+  auto covers = [](const std::optional<std::vector<std::string>>& has,
+                   const std::optional<std::vector<std::string>>& wants) {
+    if (!wants.has_value()) return true;
+    if (!has.has_value()) return wants->empty();
+    return std::all_of(wants->begin(), wants->end(), [&](const std::string& feature) {
+      return std::find(has->begin(), has->end(), feature) != has->end();
+    });
+  };
+  return covers(current.reader_features, needed.reader_features) &&
+         covers(current.writer_features, needed.writer_features);
+}
+
 // The reader features a table of `schema` needs that `protocol` lacks (a schema change
 // may bring in types such as timestamp_ntz).
 Status CheckProtocolCovers(const Protocol& protocol, const arrow::Schema& schema,
@@ -278,9 +296,8 @@ class TableWriter {
     result.removed_files = removed_;
     result.rewritten_rows = rewritten_rows_;
     for (auto& add : added) txn_.Add(std::move(add));
-    if (options_.app_transaction) {
-      SetTransaction app = *options_.app_transaction;
-      app.last_updated = NowMillis();
+    for (SetTransaction app : options_.app_transactions) {
+      if (!app.last_updated) app.last_updated = NowMillis();
       txn_.SetAppTransaction(std::move(app));
     }
     operation.parameters["partitionBy"] = JsonArray(plan_.partitions);
@@ -294,7 +311,7 @@ class TableWriter {
       operation.parameters["predicate"] = JsonArray({options_.replace_where->ToString()});
       operation.metrics["numCopiedRows"] = std::to_string(rewritten_rows_);
     }
-    DELTACPP_ASSIGN_OR_RAISE(result.version, txn_.Commit(operation));
+    DELTACPP_ASSIGN_OR_RAISE(result.version, txn_.Commit(operation, options_.commit));
     result.committed = true;
     return result;
   }
@@ -374,33 +391,62 @@ Result<WriteResult> Write(const std::string& table_uri, arrow::RecordBatchReader
     }
     metadata = snapshot->metadata();
     plan.partitions = snapshot->partition_columns();
-    if (options.schema_mode == SchemaMode::kOverwrite) {
+    if (create_schema != nullptr) {
+      // CREATE OR REPLACE: the table keeps its id and history; everything else is new.
+      plan.schema = create_schema;
+      plan.partitions = options.partition_by;
+      DELTACPP_RETURN_NOT_OK(CheckPartitionColumns(*plan.schema, plan.partitions));
+      metadata.name = options.name;
+      metadata.description = options.description;
+      DELTACPP_ASSIGN_OR_RAISE(metadata.schema_string, SchemaToJson(*plan.schema));
+      metadata.partition_columns = plan.partitions;
+      metadata.configuration = options.configuration;
+      metadata.created_time = NowMillis();
+      DELTACPP_ASSIGN_OR_RAISE(auto needed, ProtocolForNewTable(*plan.schema, metadata));
+      // A protocol is never downgraded; delta-cpp upgrades only a legacy one to a
+      // higher one.
+      const Protocol& current = snapshot->protocol();
+      if (!ProtocolCovers(current, needed)) {
+        if (current.writer_features.has_value() ||
+            needed.min_reader_version < current.min_reader_version ||
+            needed.min_writer_version < current.min_writer_version) {
+          return DeltaError(DeltaErrorCode::kUnsupportedFeature, "table ", table.uri(),
+                            " cannot be replaced: the new table needs a protocol its "
+                            "current one does not cover, and delta-cpp does not merge "
+                            "protocols yet");
+        }
+        txn.SetProtocol(std::move(needed));
+      }
+      txn.SetMetadata(metadata);
+    } else if (options.schema_mode == SchemaMode::kOverwrite) {
       if (!options.partition_by.empty()) plan.partitions = options.partition_by;
     } else if (!options.partition_by.empty() && options.partition_by != plan.partitions) {
       return DeltaError(DeltaErrorCode::kInvalidArgument, "table ", table.uri(),
                         " is partitioned by other columns than the write asks for "
                         "(schema mode overwrite repartitions it)");
     }
-    std::set<std::string> generated;
-    {
-      DELTACPP_ASSIGN_OR_RAISE(
-          auto current,
-          WriteConstraints::Make(snapshot->schema(), metadata.configuration));
-      for (const auto& field : snapshot->schema()->fields()) {
-        if (current.IsGenerated(field->name())) generated.insert(field->name());
+    if (create_schema == nullptr) {
+      std::set<std::string> generated;
+      {
+        DELTACPP_ASSIGN_OR_RAISE(
+            auto current,
+            WriteConstraints::Make(snapshot->schema(), metadata.configuration));
+        for (const auto& field : snapshot->schema()->fields()) {
+          if (current.IsGenerated(field->name())) generated.insert(field->name());
+        }
       }
-    }
-    DELTACPP_ASSIGN_OR_RAISE(
-        plan.schema, ResolveWriteSchema(snapshot->schema(), data_schema,
-                                        options.schema_mode, generated, table.uri()));
-    if (!plan.schema->Equals(*snapshot->schema(), /*check_metadata=*/true) ||
-        plan.partitions != snapshot->partition_columns()) {
-      DELTACPP_RETURN_NOT_OK(CheckPartitionColumns(*plan.schema, plan.partitions));
-      DELTACPP_ASSIGN_OR_RAISE(metadata.schema_string, SchemaToJson(*plan.schema));
-      metadata.partition_columns = plan.partitions;
-      DELTACPP_RETURN_NOT_OK(
-          CheckProtocolCovers(snapshot->protocol(), *plan.schema, metadata));
-      txn.SetMetadata(metadata);
+      DELTACPP_ASSIGN_OR_RAISE(
+          plan.schema, ResolveWriteSchema(snapshot->schema(), data_schema,
+                                          options.schema_mode, generated, table.uri()));
+      if (!plan.schema->Equals(*snapshot->schema(), /*check_metadata=*/true) ||
+          plan.partitions != snapshot->partition_columns()) {
+        DELTACPP_RETURN_NOT_OK(CheckPartitionColumns(*plan.schema, plan.partitions));
+        DELTACPP_ASSIGN_OR_RAISE(metadata.schema_string, SchemaToJson(*plan.schema));
+        metadata.partition_columns = plan.partitions;
+        DELTACPP_RETURN_NOT_OK(
+            CheckProtocolCovers(snapshot->protocol(), *plan.schema, metadata));
+        txn.SetMetadata(metadata);
+      }
     }
   } else {
     plan.schema = create_schema != nullptr ? create_schema : data_schema;
@@ -460,7 +506,7 @@ Result<WriteResult> Write(const std::string& table_uri, arrow::RecordBatchReader
   }
   Operation operation;
   if (create_schema != nullptr) {
-    operation.name = "CREATE TABLE";
+    operation.name = snapshot != nullptr ? "CREATE OR REPLACE TABLE" : "CREATE TABLE";
     operation.parameters["isManaged"] = "false";
     if (options.description) operation.parameters["description"] = *options.description;
     std::string properties = "{";
@@ -487,9 +533,9 @@ Result<WriteResult> WriteTable(const std::string& table_uri,
 Result<WriteResult> CreateTable(const std::string& table_uri,
                                 const std::shared_ptr<arrow::Schema>& schema,
                                 const WriteOptions& options) {
-  if (options.mode != WriteMode::kErrorIfExists && options.mode != WriteMode::kIgnore) {
+  if (options.mode == WriteMode::kAppend) {
     return DeltaError(DeltaErrorCode::kInvalidArgument,
-                      "creating a table takes mode error or ignore");
+                      "creating a table takes mode error, ignore or overwrite");
   }
   DELTACPP_ASSIGN_OR_RAISE(auto storage, StorageSchema(*schema));
   for (int i = 0; i < schema->num_fields(); ++i) {

@@ -22,6 +22,7 @@
 #include "deltacpp/kernel/expressions/predicate.h"
 #include "deltacpp/ops/partitioned_writer.h"
 #include "deltacpp/ops/write_schema.h"
+#include "deltacpp/txn/transaction.h"
 
 namespace deltacpp {
 
@@ -55,8 +56,11 @@ struct WriteOptions {
   /// Compression and sizes of the data files. Their statistics cover the columns the
   /// table's delta.dataSkippingStatsColumns or delta.dataSkippingNumIndexedCols name.
   DataFileOptions data_files;
-  /// An application transaction (appId, version) to record, for idempotent writers.
-  std::optional<SetTransaction> app_transaction;
+  /// Application transactions (appId, version) to record, for idempotent writers;
+  /// lastUpdated defaults to now.
+  std::vector<SetTransaction> app_transactions;
+  /// Retries, checkpoint and log cleanup after the commit, custom commitInfo fields.
+  CommitOptions commit;
   /// Called after every batch taken, e.g. to show progress on long writes.
   std::function<void(const WriteProgress&)> on_progress;
 };

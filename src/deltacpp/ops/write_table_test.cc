@@ -144,7 +144,7 @@ TEST_F(WriteTableTest, BadInputCommitsNothing) {
                                    arrow::field("part", arrow::utf8())});
   auto mismatch = WriteTable(
       uri_, *Rows(R"([{"id": "1", "name": "a", "part": "p"}])", other_type), options);
-  ASSERT_RAISES_DELTA(kInvalidArgument, mismatch);
+  ASSERT_RAISES_DELTA(kSchemaMismatch, mismatch);
   EXPECT_NE(
       mismatch.status().message().find("column 'id' of the data is string but table"),
       std::string::npos)
@@ -153,7 +153,7 @@ TEST_F(WriteTableTest, BadInputCommitsNothing) {
       {arrow::field("id", arrow::int64()), arrow::field("name", arrow::utf8()),
        arrow::field("part", arrow::utf8()), arrow::field("more", arrow::utf8())});
   ASSERT_RAISES_DELTA(
-      kInvalidArgument,
+      kSchemaMismatch,
       WriteTable(uri_,
                  *Rows(R"([{"id": 1, "name": "a", "part": "p", "more": "m"}])", extra),
                  options));
@@ -191,7 +191,7 @@ TEST_F(WriteTableTest, MissingNullableColumnsAreWrittenAsNulls) {
   EXPECT_EQ(Read(), (std::vector<std::string>{"1:a:p", "2:null:null"}));
   auto name_only = arrow::schema({arrow::field("name", arrow::utf8())});
   auto missing = WriteTable(uri_, *Rows(R"([{"name": "x"}])", name_only), options);
-  ASSERT_RAISES_DELTA(kInvalidArgument, missing);
+  ASSERT_RAISES_DELTA(kSchemaMismatch, missing);
   EXPECT_NE(missing.status().message().find("lacks column 'id', which is NOT NULL"),
             std::string::npos)
       << missing.status().message();
@@ -207,7 +207,7 @@ TEST_F(WriteTableTest, SchemaMergeAddsColumnsAndWidensNarrowerData) {
        arrow::field("part", arrow::utf8()), arrow::field("score", arrow::float64())});
   const std::string row = R"([{"id": 2, "name": "b", "part": "q", "score": 1.5}])";
   auto rejected = WriteTable(uri_, *Rows(row, wider), options);
-  ASSERT_RAISES_DELTA(kInvalidArgument, rejected);
+  ASSERT_RAISES_DELTA(kSchemaMismatch, rejected);
   EXPECT_NE(rejected.status().message().find("column 'id' of the data is integer"),
             std::string::npos)
       << rejected.status().message();
@@ -229,7 +229,7 @@ TEST_F(WriteTableTest, SchemaMergeAddsColumnsAndWidensNarrowerData) {
   auto text_score = arrow::schema(
       {arrow::field("id", arrow::int64(), false), arrow::field("score", arrow::utf8())});
   ASSERT_RAISES_DELTA(
-      kInvalidArgument,
+      kSchemaMismatch,
       WriteTable(uri_, *Rows(R"([{"id": 3, "score": "x"}])", text_score), options));
 }
 
@@ -246,7 +246,7 @@ TEST_F(WriteTableTest, SchemaMergeAddsNestedFields) {
                                          arrow::field("a", arrow::int32())}))});
   options.mode = WriteMode::kAppend;
   ASSERT_RAISES_DELTA(
-      kInvalidArgument,
+      kSchemaMismatch,
       WriteTable(uri_, *Rows(R"([{"id": 2, "s": {"a": 2, "b": "x"}}])", v2), options));
   options.schema_mode = SchemaMode::kMerge;
   ASSERT_OK(

@@ -11,7 +11,9 @@
 #include "deltacpp/kernel/deletion_vectors/dv_reader.h"
 #include "deltacpp/kernel/history.h"
 #include "deltacpp/kernel/log/log_path.h"
+#include "deltacpp/scan/bind_predicate.h"
 #include "deltacpp/scan/data_file_reader.h"
+#include "deltacpp/scan/row_filter.h"
 
 namespace deltacpp {
 
@@ -222,6 +224,9 @@ Result<std::shared_ptr<ChangeDataScan>> ChangeDataScanBuilder::Build() const {
   }
 
   auto scan = std::shared_ptr<ChangeDataScan>(new ChangeDataScan());
+  if (filter_ != nullptr) {
+    DELTACPP_ASSIGN_OR_RAISE(scan->filter_, BindPredicate(filter_, *output_schema));
+  }
   scan->schema_ = std::move(output_schema);
   scan->start_version_ = start_version_;
   scan->end_version_ = end->version();
@@ -234,7 +239,12 @@ Result<std::shared_ptr<ChangeDataScan>> ChangeDataScanBuilder::Build() const {
 }
 
 Result<std::shared_ptr<arrow::RecordBatchReader>> ChangeDataScan::Execute() const {
-  return internal::MakeFilesReader(data_context_, *files_, limit_, parallelism_);
+  if (filter_ == nullptr) {
+    return internal::MakeFilesReader(data_context_, *files_, limit_, parallelism_);
+  }
+  return FilterRows(
+      internal::MakeFilesReader(data_context_, *files_, std::nullopt, parallelism_),
+      *filter_, limit_);
 }
 
 Result<std::shared_ptr<arrow::Table>> ChangeDataScan::ToTable() const {

@@ -18,6 +18,7 @@
 #include <arrow/util/thread_pool.h>
 
 #include "deltacpp/common/status.h"
+#include "deltacpp/kernel/expressions/predicate.h"
 #include "deltacpp/kernel/table.h"
 
 namespace deltacpp {
@@ -59,6 +60,7 @@ class DELTACPP_EXPORT ChangeDataScan {
   int64_t end_version_ = 0;
   std::optional<int64_t> limit_;
   int parallelism_ = 1;
+  PredicatePtr filter_;  // bound to schema_
   std::shared_ptr<const internal::ScanContext> data_context_;
   std::shared_ptr<const internal::ScanContext> change_file_context_;
   std::shared_ptr<const std::vector<internal::FileToRead>> files_;
@@ -82,6 +84,12 @@ class DELTACPP_EXPORT ChangeDataScanBuilder {
     return *this;
   }
 
+  /// Keeps the changed rows where `predicate` holds; it may name the table's columns
+  /// and _change_type, _commit_version, _commit_timestamp.
+  ChangeDataScanBuilder& Filter(PredicatePtr predicate) {
+    filter_ = std::move(predicate);
+    return *this;
+  }
   ChangeDataScanBuilder& Limit(int64_t max_rows) {
     limit_ = max_rows;
     return *this;
@@ -105,6 +113,7 @@ class DELTACPP_EXPORT ChangeDataScanBuilder {
   int64_t start_version_;
   std::optional<int64_t> end_version_;
   std::optional<std::vector<std::string>> columns_;
+  PredicatePtr filter_;
   std::optional<int64_t> limit_;
   int parallelism_ = arrow::GetCpuThreadPoolCapacity();
 };

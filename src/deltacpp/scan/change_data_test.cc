@@ -5,6 +5,7 @@
 #include <arrow/array.h>
 #include <gtest/gtest.h>
 
+#include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/testing/gtest_util.h"
 #include "deltacpp/testing/test_tables.h"
 
@@ -71,6 +72,29 @@ TEST(ChangeDataTest, SelectAndLimit) {
                                       "_commit_timestamp"}));
   ASSERT_OK_AND_ASSIGN(auto changes, scan->ToTable());
   EXPECT_EQ(changes->num_rows(), 4);
+}
+
+TEST(ChangeDataTest, FilterKeepsMatchingChangesBeforeTheLimit) {
+  ASSERT_OK_AND_ASSIGN(
+      auto predicate,
+      ParsePredicate("_change_type LIKE 'update%' AND _commit_version = 2"));
+  ASSERT_OK_AND_ASSIGN(
+      auto scan,
+      ChangeDataScanBuilder(Open("delta-rs/cdf-table"), 0).Filter(predicate).Build());
+  ASSERT_OK_AND_ASSIGN(auto changes, scan->ToTable());
+  EXPECT_EQ(
+      CountByTypeAndVersion(*changes),
+      (std::map<std::string, int>{{"update_preimage@2", 3}, {"update_postimage@2", 3}}));
+  ASSERT_OK_AND_ASSIGN(auto limited, ChangeDataScanBuilder(Open("delta-rs/cdf-table"), 0)
+                                         .Filter(predicate)
+                                         .Limit(4)
+                                         .Build());
+  ASSERT_OK_AND_ASSIGN(auto first_four, limited->ToTable());
+  EXPECT_EQ(first_four->num_rows(), 4);
+  ASSERT_OK_AND_ASSIGN(auto unknown, ParsePredicate("nope = 1"));
+  ASSERT_RAISES_DELTA(
+      kInvalidArgument,
+      ChangeDataScanBuilder(Open("delta-rs/cdf-table"), 0).Filter(unknown).Build());
 }
 
 TEST(ChangeDataTest, ErrorsNameTheVersionAndTheReason) {

@@ -4,7 +4,9 @@
 #include <optional>
 
 #include <arrow/compute/api_scalar.h>
+#include <arrow/compute/api_vector.h>
 #include <arrow/compute/cast.h>
+#include <arrow/compute/exec.h>
 #include <arrow/scalar.h>
 #include <arrow/type.h>
 #include <arrow/util/decimal.h>
@@ -266,6 +268,54 @@ cp::Expression ToArrowExpression(const Predicate& bound) {
           ComparisonFunction(bound.op),
           {ToArrowExpression(*bound.children[0]), ToArrowExpression(*bound.children[1])});
   }
+}
+
+namespace {
+
+class FilteringReader : public arrow::RecordBatchReader {
+ public:
+  FilteringReader(std::shared_ptr<arrow::RecordBatchReader> input, cp::Expression filter,
+                  std::optional<int64_t> limit)
+      : input_(std::move(input)), filter_(std::move(filter)), remaining_(limit) {}
+
+  std::shared_ptr<arrow::Schema> schema() const override { return input_->schema(); }
+
+  Status ReadNext(std::shared_ptr<arrow::RecordBatch>* out) override {
+    *out = nullptr;
+    while (!remaining_.has_value() || *remaining_ > 0) {
+      std::shared_ptr<arrow::RecordBatch> batch;
+      DELTACPP_RETURN_NOT_OK(input_->ReadNext(&batch));
+      if (batch == nullptr) return Status::OK();
+      DELTACPP_ASSIGN_OR_RAISE(
+          auto mask, cp::ExecuteScalarExpression(filter_, cp::ExecBatch(*batch)));
+      DELTACPP_ASSIGN_OR_RAISE(auto kept, cp::Filter(arrow::Datum(batch), mask));
+      batch = kept.record_batch();
+      if (batch->num_rows() == 0) continue;
+      if (remaining_.has_value()) {
+        if (batch->num_rows() > *remaining_) batch = batch->Slice(0, *remaining_);
+        *remaining_ -= batch->num_rows();
+      }
+      *out = std::move(batch);
+      return Status::OK();
+    }
+    return Status::OK();
+  }
+
+  Status Close() override { return input_->Close(); }
+
+ private:
+  std::shared_ptr<arrow::RecordBatchReader> input_;
+  cp::Expression filter_;
+  std::optional<int64_t> remaining_;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<arrow::RecordBatchReader>> FilterRows(
+    std::shared_ptr<arrow::RecordBatchReader> input, const Predicate& bound,
+    std::optional<int64_t> limit) {
+  DELTACPP_ASSIGN_OR_RAISE(auto filter, ToArrowExpression(bound).Bind(*input->schema()));
+  return std::make_shared<FilteringReader>(std::move(input), std::move(filter), limit);
 }
 
 }  // namespace deltacpp

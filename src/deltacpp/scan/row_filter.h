@@ -23,7 +23,12 @@
 // multiplication give Arrow's precision and scale, which may round differently from
 // Spark's in the last digits.
 
+#include <cstdint>
+#include <memory>
+#include <optional>
+
 #include <arrow/compute/expression.h>
+#include <arrow/record_batch.h>
 
 #include "deltacpp/common/status.h"
 #include "deltacpp/kernel/expressions/predicate.h"
@@ -33,5 +38,11 @@ namespace deltacpp {
 /// `bound` (bind_predicate.h) as an Arrow expression; columns are field references by
 /// logical name path.
 DELTACPP_EXPORT arrow::compute::Expression ToArrowExpression(const Predicate& bound);
+
+/// The rows of `input` where `bound` (bound to input's schema) is true, at most `limit`
+/// of them; for readers whose rows cannot be filtered at the source.
+DELTACPP_EXPORT Result<std::shared_ptr<arrow::RecordBatchReader>> FilterRows(
+    std::shared_ptr<arrow::RecordBatchReader> input, const Predicate& bound,
+    std::optional<int64_t> limit);
 
 }  // namespace deltacpp

@@ -20,6 +20,13 @@
 namespace deltacpp {
 namespace {
 
+CommitOptions WithoutCheckpoints() {
+  CommitOptions options;
+  options.checkpoint = false;
+  options.cleanup_expired_logs = false;
+  return options;
+}
+
 namespace fs = std::filesystem;
 
 constexpr int64_t kDayMs = 86400000;
@@ -93,7 +100,7 @@ class LogCleanupTest : public ::testing::Test {
   // Versions 0 (create) to `last`, version v adding file f<v>.parquet; no checkpoints.
   void MakeTable(int64_t last, StringMap configuration = {},
                  Protocol protocol = Protocol{1, 2, std::nullopt, std::nullopt},
-                 CommitOptions options = CommitOptions{10000, false, false}) {
+                 CommitOptions options = WithoutCheckpoints()) {
     ASSERT_OK_AND_ASSIGN(auto create, Transaction::Begin(*table_));
     create.SetProtocol(protocol);
     Metadata metadata;
@@ -105,7 +112,7 @@ class LogCleanupTest : public ::testing::Test {
     for (int64_t v = 1; v <= last; ++v) Append(options);
   }
 
-  void Append(CommitOptions options = CommitOptions{10000, false, false}) {
+  void Append(CommitOptions options = WithoutCheckpoints()) {
     ASSERT_OK_AND_ASSIGN(auto txn, Transaction::Begin(*table_));
     AddFile add;
     add.path = "f" + std::to_string(txn.read_version() + 1) + ".parquet";

@@ -18,6 +18,27 @@ namespace deltacpp {
 
 namespace {
 
+// commitInfo fields the protocol, Delta Spark or delta-cpp give a meaning.
+bool IsReservedCommitInfoField(std::string_view name) {
+  static const std::set<std::string_view> kReserved = {"timestamp",
+                                                       "inCommitTimestamp",
+                                                       "operation",
+                                                       "operationParameters",
+                                                       "operationMetrics",
+                                                       "readVersion",
+                                                       "isBlindAppend",
+                                                       "engineInfo",
+                                                       "txnId",
+                                                       "userId",
+                                                       "userName",
+                                                       "job",
+                                                       "notebook",
+                                                       "clusterId",
+                                                       "isolationLevel",
+                                                       "tags"};
+  return kReserved.count(name) != 0;
+}
+
 // Domains under this prefix are the protocol's own ("system-controlled").
 constexpr std::string_view kSystemDomainPrefix = "delta.";
 
@@ -137,10 +158,11 @@ Result<std::vector<DomainMetadata>> Transaction::DomainsToCommit(
   return domains;
 }
 
-std::vector<Action> Transaction::Actions(
-    const Operation& operation, int64_t version,
-    std::optional<int64_t> previous_timestamp, const std::optional<Protocol>& protocol,
-    const std::vector<DomainMetadata>& domains) const {
+std::vector<Action> Transaction::Actions(const Operation& operation, int64_t version,
+                                         std::optional<int64_t> previous_timestamp,
+                                         const std::optional<Protocol>& protocol,
+                                         const std::vector<DomainMetadata>& domains,
+                                         const StringMap& custom_metadata) const {
   std::vector<Action> actions;
   const int64_t now = NowMillis();
   CommitInfo info;
@@ -154,6 +176,7 @@ std::vector<Action> Transaction::Actions(
   if (read_snapshot_ != nullptr) info.read_version = read_snapshot_->version();
   info.is_blind_append = !reads_data_ && removes_.empty() && !metadata_.has_value();
   info.engine_info = std::string("delta-cpp/") + kVersionString;
+  info.custom_fields = custom_metadata;
   const std::optional<int64_t> in_commit_timestamp = info.in_commit_timestamp;
   // With in-commit timestamps commitInfo must come first; it always does.
   actions.push_back(std::move(info));
@@ -182,7 +205,7 @@ std::vector<Action> Transaction::Actions(
     actions.push_back(std::move(metadata));
   }
   for (const auto& domain : domains) actions.push_back(domain);
-  if (app_transaction_.has_value()) actions.push_back(*app_transaction_);
+  for (const auto& [app_id, txn] : app_transactions_) actions.push_back(txn);
   for (const auto& remove : removes_) actions.push_back(remove);
   for (const auto& add : adds_) actions.push_back(add);
   return actions;
@@ -219,7 +242,7 @@ Status Transaction::CheckConflicts(int64_t winning_version,
       return conflict("it changed the table metadata (schema or properties)");
     }
     if (const auto* txn = std::get_if<SetTransaction>(&action)) {
-      if (app_transaction_ && txn->app_id == app_transaction_->app_id) {
+      if (app_transactions_.count(txn->app_id) != 0) {
         return conflict("it committed for the same application id '" + txn->app_id + "'");
       }
     }
@@ -324,6 +347,12 @@ Result<int64_t> Transaction::Commit(const Operation& operation,
       }
     }
   }
+  for (const auto& [name, value] : options.custom_metadata) {
+    if (IsReservedCommitInfoField(name)) {
+      return DeltaError(DeltaErrorCode::kInvalidArgument, "custom commit metadata '",
+                        name, "' would replace the commitInfo field of that name");
+    }
+  }
   const std::optional<Protocol> protocol = ProtocolToCommit(metadata);
   DELTACPP_ASSIGN_OR_RAISE(
       auto domains, DomainsToCommit(protocol ? *protocol : read_snapshot_->protocol()));
@@ -342,8 +371,8 @@ Result<int64_t> Transaction::Commit(const Operation& operation,
   // The commits after the read version: the winners of races lost, then ours.
   std::vector<std::vector<Action>> commits;
   for (int attempt = 1;; ++attempt) {
-    std::vector<Action> actions =
-        Actions(operation, version, previous_timestamp, protocol, domains);
+    std::vector<Action> actions = Actions(operation, version, previous_timestamp,
+                                          protocol, domains, options.custom_metadata);
     auto put = store.PutIfAbsent(CommitFilePath(version), CommitToJson(actions));
     if (put.ok()) {
       commits.push_back(std::move(actions));

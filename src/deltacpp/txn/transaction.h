@@ -37,6 +37,10 @@ struct CommitOptions {
   /// After writing that checkpoint, delete the log files that expired
   /// (txn/log_cleanup.h), unless the table sets delta.enableExpiredLogCleanup=false.
   bool cleanup_expired_logs = true;
+  /// Extra top-level string fields of commitInfo (a writer's own metadata, e.g. a job
+  /// id). A name the protocol or Delta Spark gives commitInfo fails with
+  /// kInvalidArgument.
+  StringMap custom_metadata;
 };
 
 class DELTACPP_EXPORT Transaction {
@@ -57,7 +61,11 @@ class DELTACPP_EXPORT Transaction {
   void Add(AddFile file) { adds_.push_back(std::move(file)); }
   void Remove(RemoveFile file) { removes_.push_back(std::move(file)); }
   /// Records that application `app_id` has committed its `version` (idempotent writers).
-  void SetAppTransaction(SetTransaction txn) { app_transaction_ = std::move(txn); }
+  /// A later call for the same app id replaces an earlier one.
+  void SetAppTransaction(SetTransaction txn) {
+    std::string app_id = txn.app_id;
+    app_transactions_[std::move(app_id)] = std::move(txn);
+  }
   /// Sets the configuration of metadata domain `domain.domain`, or, with `removed`,
   /// removes the domain (the commit then carries the read snapshot's configuration as
   /// the protocol's pre-image). A later call for the same domain replaces an earlier one.
@@ -104,7 +112,8 @@ class DELTACPP_EXPORT Transaction {
   std::vector<Action> Actions(const Operation& operation, int64_t version,
                               std::optional<int64_t> previous_timestamp,
                               const std::optional<Protocol>& protocol,
-                              const std::vector<DomainMetadata>& domains) const;
+                              const std::vector<DomainMetadata>& domains,
+                              const StringMap& custom_metadata) const;
   // The protocol this commit writes, if any: the one set, or the table's upgraded with
   // the writer features the committed metadata needs.
   std::optional<Protocol> ProtocolToCommit(const Metadata& metadata) const;
@@ -127,7 +136,7 @@ class DELTACPP_EXPORT Transaction {
   std::optional<Metadata> metadata_;
   std::vector<AddFile> adds_;
   std::vector<RemoveFile> removes_;
-  std::optional<SetTransaction> app_transaction_;
+  std::map<std::string, SetTransaction> app_transactions_;
   std::map<std::string, DomainMetadata> domains_;
   bool reads_data_ = false;
 };

@@ -187,6 +187,7 @@ void Write(JsonOut& out, const CommitInfo& info) {
     out.Field(names::kOperationMetrics, info.operation_metrics);
   }
   out.Field(names::kEngineInfo, info.engine_info);
+  for (const auto& [name, value] : info.custom_fields) out.Field(name, value);
   out.End();
 }
 

@@ -133,6 +133,9 @@ struct CommitInfo {
   std::optional<int64_t> read_version;
   std::optional<bool> is_blind_append;
   std::string json;
+  /// Written after the known fields: a writer's own top-level string fields. Readers
+  /// keep them only in `json`.
+  StringMap custom_fields;
 
   bool operator==(const CommitInfo&) const = default;
 };

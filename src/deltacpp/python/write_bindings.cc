@@ -1,0 +1,174 @@
+// Writing: write_deltalake and DeltaTable.create over ops/write_table.h.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/map.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/tuple.h>
+#include <nanobind/stl/vector.h>
+
+#include "deltacpp/kernel/expressions/predicate_parser.h"
+#include "deltacpp/ops/write_table.h"
+#include "deltacpp/python/arrow_capsule.h"
+#include "deltacpp/python/bindings.h"
+#include "deltacpp/python/errors.h"
+
+namespace nb = nanobind;
+
+namespace deltacpp::python {
+namespace {
+
+// What the Python layer fills in; plain values, turned into WriteOptions without the GIL.
+struct WriteRequest {
+  std::string mode = "error";
+  std::string schema_mode = "reject";
+  std::optional<std::string> predicate;
+  std::vector<std::string> partition_by;
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::map<std::string, std::string> configuration;
+  std::optional<int64_t> target_file_size;
+  std::optional<int64_t> max_rows_per_file;
+  std::optional<int64_t> max_rows_per_row_group;
+  std::string compression = "snappy";
+  std::optional<int> compression_level;
+  std::optional<int64_t> data_page_size;
+  std::optional<int64_t> dictionary_page_size;
+  std::optional<int64_t> data_page_row_count;
+  std::optional<int64_t> write_batch_size;
+  ParquetColumnOptions default_columns;
+  std::map<std::string, ParquetColumnOptions> columns;
+  std::map<std::string, std::string> custom_metadata;
+  // (app id, version, last updated ms or None)
+  std::vector<std::tuple<std::string, int64_t, std::optional<int64_t>>> app_transactions;
+  std::optional<int> max_commit_retries;
+  bool create_checkpoint = true;
+  bool cleanup_expired_logs = true;
+};
+
+WriteOptions ToWriteOptions(const WriteRequest& request) {
+  WriteOptions options;
+  options.mode = ValueOrThrow(ParseWriteMode(request.mode));
+  options.schema_mode = ValueOrThrow(ParseSchemaMode(request.schema_mode));
+  if (request.predicate && !request.predicate->empty()) {
+    options.replace_where = ValueOrThrow(ParsePredicate(*request.predicate));
+  }
+  options.partition_by = request.partition_by;
+  options.name = request.name;
+  options.description = request.description;
+  options.configuration = request.configuration;
+  auto& files = options.data_files;
+  if (request.target_file_size) files.target_file_size = *request.target_file_size;
+  if (request.max_rows_per_file) files.max_rows_per_file = *request.max_rows_per_file;
+  if (request.max_rows_per_row_group) {
+    files.max_rows_per_row_group = *request.max_rows_per_row_group;
+  }
+  files.compression = request.compression;
+  files.compression_level = request.compression_level;
+  files.data_page_size = request.data_page_size;
+  files.dictionary_page_size = request.dictionary_page_size;
+  files.data_page_row_count = request.data_page_row_count;
+  files.write_batch_size = request.write_batch_size;
+  files.default_columns = request.default_columns;
+  files.columns = request.columns;
+  for (const auto& [app_id, version, last_updated] : request.app_transactions) {
+    options.app_transactions.push_back({app_id, version, last_updated});
+  }
+  // deltalake counts retries; the transaction counts attempts.
+  if (request.max_commit_retries) {
+    options.commit.max_attempts = std::max(1, *request.max_commit_retries + 1);
+  }
+  options.commit.checkpoint = request.create_checkpoint;
+  options.commit.cleanup_expired_logs = request.cleanup_expired_logs;
+  options.commit.custom_metadata = request.custom_metadata;
+  return options;
+}
+
+nb::dict ResultDict(const WriteResult& result) {
+  nb::dict out;
+  out["version"] = result.version;
+  out["committed"] = result.committed;
+  out["num_added_files"] = result.files;
+  out["num_added_rows"] = result.rows;
+  out["num_added_bytes"] = result.bytes;
+  out["num_removed_files"] = result.removed_files;
+  out["num_copied_rows"] = result.rewritten_rows;
+  return out;
+}
+
+}  // namespace
+
+void BindWrite(nb::module_& module) {
+  nb::class_<ParquetColumnOptions>(module, "ParquetColumnOptions")
+      .def(nb::init<>())
+      .def_rw("dictionary", &ParquetColumnOptions::dictionary)
+      .def_rw("statistics", &ParquetColumnOptions::statistics)
+      .def_rw("bloom_filter_fpp", &ParquetColumnOptions::bloom_filter_fpp)
+      .def_rw("bloom_filter_ndv", &ParquetColumnOptions::bloom_filter_ndv)
+      .def_rw("encoding", &ParquetColumnOptions::encoding);
+
+  nb::class_<WriteRequest>(module, "WriteRequest")
+      .def(nb::init<>())
+      .def_rw("mode", &WriteRequest::mode)
+      .def_rw("schema_mode", &WriteRequest::schema_mode)
+      .def_rw("predicate", &WriteRequest::predicate)
+      .def_rw("partition_by", &WriteRequest::partition_by)
+      .def_rw("name", &WriteRequest::name)
+      .def_rw("description", &WriteRequest::description)
+      .def_rw("configuration", &WriteRequest::configuration)
+      .def_rw("target_file_size", &WriteRequest::target_file_size)
+      .def_rw("max_rows_per_file", &WriteRequest::max_rows_per_file)
+      .def_rw("max_rows_per_row_group", &WriteRequest::max_rows_per_row_group)
+      .def_rw("compression", &WriteRequest::compression)
+      .def_rw("compression_level", &WriteRequest::compression_level)
+      .def_rw("data_page_size", &WriteRequest::data_page_size)
+      .def_rw("dictionary_page_size", &WriteRequest::dictionary_page_size)
+      .def_rw("data_page_row_count", &WriteRequest::data_page_row_count)
+      .def_rw("write_batch_size", &WriteRequest::write_batch_size)
+      .def_rw("default_columns", &WriteRequest::default_columns)
+      .def_rw("columns", &WriteRequest::columns)
+      .def_rw("custom_metadata", &WriteRequest::custom_metadata)
+      .def_rw("app_transactions", &WriteRequest::app_transactions)
+      .def_rw("max_commit_retries", &WriteRequest::max_commit_retries)
+      .def_rw("create_checkpoint", &WriteRequest::create_checkpoint)
+      .def_rw("cleanup_expired_logs", &WriteRequest::cleanup_expired_logs);
+
+  // The stream is read on a background thread (WriteTable reads ahead), so the GIL must
+  // be free while it runs: a stream backed by Python code takes it batch by batch.
+  module.def(
+      "write",
+      [](const std::string& uri, nb::handle stream_capsule, const WriteRequest& request) {
+        auto reader = ImportStream(stream_capsule);
+        WriteResult result;
+        {
+          nb::gil_scoped_release released;
+          const WriteOptions options = ToWriteOptions(request);
+          result = ValueOrThrow(WriteTable(uri, *reader, options));
+          reader.reset();  // a Python-backed stream is released without the GIL held
+        }
+        return ResultDict(result);
+      },
+      nb::arg("uri"), nb::arg("stream"), nb::arg("request"),
+      "Writes an arrow_array_stream capsule's rows to the table at `uri`.");
+  module.def(
+      "create",
+      [](const std::string& uri, nb::handle schema_capsule, const WriteRequest& request) {
+        auto schema = ImportSchema(schema_capsule);
+        WriteResult result;
+        {
+          nb::gil_scoped_release released;
+          result = ValueOrThrow(CreateTable(uri, schema, ToWriteOptions(request)));
+        }
+        return ResultDict(result);
+      },
+      nb::arg("uri"), nb::arg("schema"), nb::arg("request"),
+      "Creates (or with mode overwrite replaces) the table at `uri` with no rows.");
+}
+
+}  // namespace deltacpp::python
