@@ -2,7 +2,9 @@
 # The whole test suite, from a fresh Debian 12 machine to a verdict:
 #   set-up, format and layering checks, the dev build (warnings as errors) and its unit and
 #   CLI tests, the same tests under AddressSanitizer + UndefinedBehaviorSanitizer, then the
-#   Python interop tests against deltalake. Output ends with pytest's summary.
+#   Python tests: interop against deltalake and Delta Spark, and the Python package
+#   deltacpp (built by the dev build, imported from build/dev/python). Output ends with
+#   pytest's summary.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -34,5 +36,5 @@ ctest --preset asan-ubsan
 step "unit and CLI tests (dev)"
 ctest --preset dev
 
-step "interop tests (pytest, against deltalake)"
+step "Python tests (pytest: interop, the deltacpp package)"
 DELTACPP_BIN="$PWD/build/dev/src/deltacpp/cli/deltacpp" .venv/bin/python -m pytest tests -q

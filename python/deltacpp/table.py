@@ -546,10 +546,14 @@ class DeltaTable:
         request = new_request("ignore" if mode == "append" else mode, partition_by, name,
                               description, configuration)
         apply_commit_settings(request, commit_properties, post_commithook_properties)
-        arrow_schema = schema.to_arrow() if isinstance(schema, Schema) else schema
-        if not hasattr(arrow_schema, "__arrow_c_schema__"):
+        if isinstance(schema, Schema):
+            # Straight from the protocol's JSON: field metadata stays exactly as given.
+            capsule = _core.schema_from_json(schema.to_json())
+        elif hasattr(schema, "__arrow_c_schema__"):
+            capsule = schema.__arrow_c_schema__()
+        else:
             raise TypeError("schema must be a deltacpp Schema or have __arrow_c_schema__")
-        _core.create(uri, arrow_schema.__arrow_c_schema__(), request)
+        _core.create(uri, capsule, request)
         return cls(uri)
 
 

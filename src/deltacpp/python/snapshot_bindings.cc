@@ -242,15 +242,19 @@ nb::dict MetadataDict(const SnapshotHandle& handle) {
 void BindSnapshot(nb::module_& module) {
   nb::class_<SnapshotHandle>(module, "Snapshot",
                              "One version of a Delta table, as loaded from its log.")
-      .def_prop_ro("version",
-                   [](const SnapshotHandle& h) { return h.snapshot->version(); })
-      .def_prop_ro("table_uri",
-                   [](const SnapshotHandle& h) { return h.snapshot->table_uri(); })
+      .def_prop_ro(
+          "version", [](const SnapshotHandle& h) { return h.snapshot->version(); },
+          "The version loaded.")
+      .def_prop_ro(
+          "table_uri", [](const SnapshotHandle& h) { return h.snapshot->table_uri(); },
+          "The table's root, normalised (an absolute path for local tables).")
       .def_prop_ro(
           "commit_timestamp_ms",
-          [](const SnapshotHandle& h) { return h.snapshot->commit_timestamp_ms(); })
-      .def_prop_ro("num_files",
-                   [](const SnapshotHandle& h) { return h.snapshot->files().size(); })
+          [](const SnapshotHandle& h) { return h.snapshot->commit_timestamp_ms(); },
+          "When the version was committed (in-commit timestamp or file time), in ms.")
+      .def_prop_ro(
+          "num_files", [](const SnapshotHandle& h) { return h.snapshot->files().size(); },
+          "The number of live data files.")
       .def(
           "protocol",
           [](const SnapshotHandle& h) {
@@ -273,7 +277,7 @@ void BindSnapshot(nb::module_& module) {
             if (found == apps.end()) return std::nullopt;
             return found->second.version;
           },
-          nb::arg("app_id"))
+          nb::arg("app_id"), "The version application `app_id` last committed, or None.")
       .def("file_paths", &FilePaths, nb::arg("predicate").none() = nb::none(),
            nb::arg("absolute") = false, kNoGil,
            "Paths of the files a scan with `predicate` reads.")
@@ -288,7 +292,8 @@ void BindSnapshot(nb::module_& module) {
             return ExportStream(std::make_shared<arrow::TableBatchReader>(table));
           },
           "The live files, as an arrow_array_stream capsule.")
-      .def("history", &History, nb::arg("limit").none() = nb::none(), kNoGil)
+      .def("history", &History, nb::arg("limit").none() = nb::none(), kNoGil,
+           "(version, timestamp ms, commitInfo JSON or None), newest first.")
       .def("version_timestamps", &VersionTimestamps, kNoGil,
            "(version, timestamp ms) of every version still in the log, oldest first.")
       .def(
@@ -310,7 +315,7 @@ void BindSnapshot(nb::module_& module) {
       .def(
           "checkpoint",
           [](const SnapshotHandle& h) { ThrowIfError(WriteCheckpoint(*h.snapshot)); },
-          kNoGil)
+          "Writes a checkpoint of this version.", kNoGil)
       .def("cleanup_metadata", &CleanupMetadata, nb::arg("retention").none() = nb::none(),
            nb::arg("dry_run") = false, kNoGil,
            "Deletes expired log files; returns their names.");
@@ -323,7 +328,8 @@ void BindSnapshot(nb::module_& module) {
   module.def(
       "is_deltatable",
       [](const std::string& uri) { return ValueOrThrow(IsDeltaTable(uri)); },
-      nb::arg("uri"), kNoGil);
+      nb::arg("uri"), kNoGil,
+      "True when `uri` holds a Delta table (a commit or checkpoint in _delta_log/).");
   module.def(
       "load_cdf",
       [](const std::string& uri, int64_t start, std::optional<int64_t> end,

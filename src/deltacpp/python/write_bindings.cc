@@ -105,7 +105,9 @@ nb::dict ResultDict(const WriteResult& result) {
 }  // namespace
 
 void BindWrite(nb::module_& module) {
-  nb::class_<ParquetColumnOptions>(module, "ParquetColumnOptions")
+  nb::class_<ParquetColumnOptions>(
+      module, "ParquetColumnOptions",
+      "Parquet settings of one column (None: Arrow's default).")
       .def(nb::init<>())
       .def_rw("dictionary", &ParquetColumnOptions::dictionary)
       .def_rw("statistics", &ParquetColumnOptions::statistics)
@@ -113,7 +115,8 @@ void BindWrite(nb::module_& module) {
       .def_rw("bloom_filter_ndv", &ParquetColumnOptions::bloom_filter_ndv)
       .def_rw("encoding", &ParquetColumnOptions::encoding);
 
-  nb::class_<WriteRequest>(module, "WriteRequest")
+  nb::class_<WriteRequest>(module, "WriteRequest",
+                           "The options of write and create, as plain values.")
       .def(nb::init<>())
       .def_rw("mode", &WriteRequest::mode)
       .def_rw("schema_mode", &WriteRequest::schema_mode)
