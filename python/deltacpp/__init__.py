@@ -9,7 +9,7 @@ Deliberate differences: methods return pyarrow objects where deltalake returns a
 ones; predicates use deltacpp's SQL-like grammar; only local tables are supported yet.
 """
 
-from enum import Enum
+import enum as _enum
 
 from deltacpp._load import _core
 from deltacpp.exceptions import (
@@ -45,7 +45,7 @@ except ImportError:  # pragma: no cover - older schema module
 __version__: str = _core.__version__
 
 
-class TableFeatures(Enum):
+class TableFeatures(_enum.Enum):
     """Table features by deltalake's names (for code that refers to them)."""
 
     ColumnMapping = "ColumnMapping"
@@ -63,6 +63,7 @@ class TableFeatures(Enum):
     IcebergCompatV1 = "IcebergCompatV1"
     VariantType = "VariantType"
     VariantTypePreview = "VariantTypePreview"
+    TimestampNanos = "TimestampNanos"
 
 
 __all__ = [

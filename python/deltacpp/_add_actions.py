@@ -25,8 +25,10 @@ def _json_type(arrow_type: pa.DataType) -> pa.DataType | None:
         return arrow_type  # replaced field by field by the caller
     if pa.types.is_integer(arrow_type):
         return pa.int64()
-    if pa.types.is_floating(arrow_type) or pa.types.is_decimal(arrow_type):
+    if pa.types.is_floating(arrow_type):
         return pa.float64()
+    if pa.types.is_decimal(arrow_type) or pa.types.is_boolean(arrow_type):
+        return arrow_type  # JSON numbers read exactly as decimals; true/false
     if pa.types.is_timestamp(arrow_type):
         return pa.timestamp("us", arrow_type.tz)
     if pa.types.is_date(arrow_type) or pa.types.is_string(arrow_type):
@@ -44,7 +46,11 @@ class _Column:
                            if mapped else field.name)
         self.type = field.type
         self.children: list[_Column] = []
-        if pa.types.is_struct(field.type):
+        delta_type = delta_field.get("type")
+        # A variant is stored as a struct but is one value: a null count, no min/max.
+        self.variant = pa.types.is_struct(field.type) and not (
+            isinstance(delta_type, dict) and delta_type.get("type") == "struct")
+        if pa.types.is_struct(field.type) and not self.variant:
             delta_children = delta_field["type"]["fields"]
             self.children = [_Column(field.type.field(i), delta_children[i], mapped)
                              for i in range(field.type.num_fields)]
@@ -55,6 +61,8 @@ def _value_types(columns: list[_Column], parse: bool) -> list[pa.Field]:
     else as the table's types (logical names)."""
     fields = []
     for column in columns:
+        if column.variant:
+            continue
         if column.children:
             children = _value_types(column.children, parse)
             if children:

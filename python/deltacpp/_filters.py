@@ -62,7 +62,9 @@ def _conjunct(item: Any) -> str:
             return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
         if has_null:
             parts.append(f"{name} IS NOT NULL")
-        return "(" + " AND ".join(parts) + ")" if parts else "TRUE"
+            return "(" + " AND ".join(parts) + ")"
+        # As deltalake (pyarrow's semantics): a null is "not in" a list of values.
+        return f"({parts[0]} OR {name} IS NULL)" if parts else "TRUE"
     if value is None or (isinstance(value, str) and value == ""):
         # deltalake's way of naming the null partition.
         if op in ("=", "=="):

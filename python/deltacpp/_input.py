@@ -10,14 +10,15 @@ background thread while the calling thread waits without the GIL.
 from __future__ import annotations
 
 import itertools
+import sys
 from typing import Any
 
 import pyarrow as pa
 
 
 def _is_pandas(data: Any) -> bool:
-    module = type(data).__module__
-    return module.startswith("pandas.") and type(data).__name__ == "DataFrame"
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(data, pandas.DataFrame)
 
 
 def to_reader(data: Any, schema: pa.Schema | None = None) -> pa.RecordBatchReader:
@@ -28,11 +29,11 @@ def to_reader(data: Any, schema: pa.Schema | None = None) -> pa.RecordBatchReade
         reader = data.to_reader()
     elif isinstance(data, pa.RecordBatch):
         reader = pa.RecordBatchReader.from_batches(data.schema, [data])
-    elif _is_pandas(data):
-        # deltalake drops the index the same way (preserve_index=False).
-        reader = pa.Table.from_pandas(data, preserve_index=False).to_reader()
     elif hasattr(data, "__arrow_c_stream__"):
+        # pandas >= 2.2 too: a non-default index becomes a column, as with deltalake.
         reader = pa.RecordBatchReader.from_stream(data)
+    elif _is_pandas(data):
+        reader = pa.Table.from_pandas(data).to_reader()
     elif hasattr(data, "__arrow_c_array__"):
         batch = pa.record_batch(data)
         reader = pa.RecordBatchReader.from_batches(batch.schema, [batch])

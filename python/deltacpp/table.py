@@ -11,6 +11,7 @@ import threading
 import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable, Literal, NamedTuple
+from urllib.parse import unquote
 
 import pyarrow as pa
 
@@ -52,6 +53,10 @@ _KNOWN_TABLE_PROPERTIES = {
     "delta.setTransactionRetentionDuration", "delta.targetFileSize", "delta.tuneFileSizesForRewrites",
     "delta.universalFormat.enabledFormats", "delta.parquet.format.version",
 }
+
+
+# The columns the change data feed adds to the table's.
+_CHANGE_COLUMNS = ("_change_type", "_commit_version", "_commit_timestamp")
 
 
 class ProtocolVersions(NamedTuple):
@@ -147,6 +152,12 @@ def _version_at(timestamps: list[tuple[int, int]], timestamp_ms: int) -> int:
     return timestamps[max(index, 0)][0]
 
 
+def _warn_partition_filters(partition_filters: Any) -> None:
+    if partition_filters is not None:
+        warnings.warn("`partition_filters` is deprecated; pass the filters to "
+                      "`file_pruning_predicate` instead", DeprecationWarning, stacklevel=3)
+
+
 def _deprecated_partitions(partitions: Any, filters: Any) -> Any:
     if partitions is None:
         return filters
@@ -220,7 +231,9 @@ class DeltaTable:
     def protocol(self) -> ProtocolVersions:
         """The reader and writer versions and features the table needs."""
         reader, writer, reader_features, writer_features = self._snapshot.protocol()
-        return ProtocolVersions(reader, writer, writer_features, reader_features)
+        # An empty feature list reads as None, as deltalake gives it.
+        return ProtocolVersions(reader, writer, writer_features or None,
+                                reader_features or None)
 
     @staticmethod
     def is_deltatable(table_uri: str | pathlib.Path | os.PathLike[str],
@@ -286,6 +299,7 @@ class DeltaTable:
                   file_pruning_predicate: FilterType | None = None) -> list[str]:
         """The absolute paths of the data files that can hold rows matching the filters
         (partition values and statistics rule the others out)."""
+        _warn_partition_filters(partition_filters)
         predicate = _and(filters_to_predicate(partition_filters),
                          filters_to_predicate(file_pruning_predicate))
         return self._snapshot.file_paths(predicate, True)
@@ -293,7 +307,10 @@ class DeltaTable:
     def partitions(self, partition_filters: FilterType | None = None, *,
                    file_pruning_predicate: FilterType | None = None) -> list[dict[str, str]]:
         """The distinct partition values (as the log writes them) of the files that can
-        hold matching rows."""
+        hold matching rows (none for an unpartitioned table)."""
+        _warn_partition_filters(partition_filters)
+        if not self._snapshot.metadata()["partition_columns"]:
+            return []
         predicate = _and(filters_to_predicate(partition_filters),
                          filters_to_predicate(file_pruning_predicate))
         wanted = None
@@ -301,7 +318,7 @@ class DeltaTable:
             wanted = set(self._snapshot.file_paths(predicate, False))
         actions = _reader(self._snapshot.add_actions()).read_all()
         seen: dict[tuple, dict[str, str]] = {}
-        paths = actions.column("path").to_pylist()
+        paths = [unquote(p) for p in actions.column("path").to_pylist()]
         for path, values in zip(paths, actions.column("partition_values").to_pylist()):
             if wanted is not None and path not in wanted:
                 continue
@@ -432,7 +449,8 @@ class DeltaTable:
         elif isinstance(filesystem, str):
             filesystem, _ = pa_fs.FileSystem.from_uri(filesystem)
         paths = self._snapshot.file_paths(predicate, not relative)
-        by_relative = dict(zip(actions.column("path").to_pylist(), range(actions.num_rows)))
+        by_relative = {unquote(path): row
+                       for row, path in enumerate(actions.column("path").to_pylist())}
         relative_paths = (paths if relative
                           else self._snapshot.file_paths(predicate, False))
         partition_columns = metadata["partition_columns"]
@@ -492,16 +510,25 @@ class DeltaTable:
                 if starting_version > latest.version:
                     return self._empty_changes(latest, columns)
                 ending_version = latest.version
-        return _reader(_core.load_cdf(self._uri, starting_version, ending_version, columns,
-                                      predicate))
+        table_columns = None
+        if columns is not None:
+            table_columns = [c for c in columns if c not in _CHANGE_COLUMNS]
+        reader = _reader(_core.load_cdf(self._uri, starting_version, ending_version,
+                                        table_columns, predicate))
+        if columns is None or reader.schema.names == list(columns):
+            return reader
+        # Exactly the columns asked for, in that order (the change columns too).
+        schema = pa.schema([reader.schema.field(c) for c in columns])
+        return pa.RecordBatchReader.from_batches(
+            schema, (batch.select(columns) for batch in reader))
 
     def _empty_changes(self, latest: Any, columns: list[str] | None) -> pa.RecordBatchReader:
         schema = pa.schema(_arrow_schema(latest))
-        if columns is not None:
-            schema = pa.schema([schema.field(c) for c in columns])
         schema = (schema.append(pa.field("_change_type", pa.string()))
                   .append(pa.field("_commit_version", pa.int64()))
                   .append(pa.field("_commit_timestamp", pa.timestamp("us", "UTC"))))
+        if columns is not None:
+            schema = pa.schema([schema.field(c) for c in columns])
         return pa.RecordBatchReader.from_batches(schema, [])
 
     # --- Maintenance
@@ -534,8 +561,16 @@ class DeltaTable:
         ``raise_if_key_not_exists`` refuses ``delta.*`` properties Delta does not know.
         """
         if args:
-            raise TypeError("create() takes commit_properties and "
-                            "post_commithook_properties as keywords only")
+            # deltalake still takes them positionally, with a warning.
+            if len(args) > 2:
+                raise TypeError(f"create() takes at most 2 positional commit arguments, "
+                                f"got {len(args)}")
+            warnings.warn("passing commit_properties and post_commithook_properties "
+                          "positionally is deprecated; pass them as keywords",
+                          DeprecationWarning, stacklevel=2)
+            commit_properties = args[0] if commit_properties is None else commit_properties
+            if len(args) > 1 and post_commithook_properties is None:
+                post_commithook_properties = args[1]
         uri = table_uri_of(table_uri)
         check_storage_options(storage_options, uri)
         if raise_if_key_not_exists:

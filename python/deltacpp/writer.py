@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 _COMPRESSIONS = {"UNCOMPRESSED": "none", "SNAPPY": "snappy", "GZIP": "gzip",
                  "BROTLI": "brotli", "LZ4": "lz4", "ZSTD": "zstd", "LZ4_RAW": "lz4_raw"}
+# The levels each codec takes (as deltalake checks them).
+_LEVELS = {"GZIP": (0, 9), "BROTLI": (0, 11), "ZSTD": (1, 22)}
 _ENCODINGS = {"PLAIN", "RLE", "DELTA_BINARY_PACKED", "DELTA_LENGTH_BYTE_ARRAY",
               "DELTA_BYTE_ARRAY", "BYTE_STREAM_SPLIT"}
 
@@ -126,8 +128,15 @@ class WriterProperties:
                  column_properties: dict[str, ColumnProperties] | None = None) -> None:
         if compression is not None and compression.upper() not in _COMPRESSIONS:
             raise ValueError(f"compression must be one of {', '.join(_COMPRESSIONS)}")
-        if compression_level is not None and compression is None:
-            raise ValueError("compression_level needs a compression")
+        if compression_level is not None:
+            if compression is None:
+                raise ValueError("compression_level needs a compression")
+            low, high = _LEVELS.get(compression.upper(), (None, None))
+            if low is None:
+                raise ValueError(f"{compression.upper()} takes no compression_level")
+            if not low <= compression_level <= high:
+                raise ValueError(f"{compression.upper()} compression_level should fall "
+                                 f"between {low}-{high}, got {compression_level}")
         self.data_page_size_limit = data_page_size_limit
         self.dictionary_page_size_limit = dictionary_page_size_limit
         self.data_page_row_count_limit = data_page_row_count_limit

@@ -104,7 +104,13 @@ Result<int64_t> VersionAtTimestamp(const std::vector<VersionTimestamp>& timestam
 Result<std::vector<HistoryEntry>> ReadHistory(const ObjectStore& store,
                                               const Metadata& metadata,
                                               std::optional<int64_t> limit) {
-  DELTACPP_ASSIGN_OR_RAISE(auto timestamps, ListVersionTimestamps(store, metadata));
+  auto listed = ListVersionTimestamps(store, metadata);
+  if (GetDeltaErrorCode(listed.status()) == DeltaErrorCode::kTableNotFound) {
+    // The table was read (its metadata is here), so only checkpoints are left in its
+    // log: there is no commit to describe.
+    return std::vector<HistoryEntry>{};
+  }
+  DELTACPP_ASSIGN_OR_RAISE(auto timestamps, std::move(listed));
   std::vector<HistoryEntry> history;
   for (auto entry = timestamps.rbegin(); entry != timestamps.rend(); ++entry) {
     if (limit && static_cast<int64_t>(history.size()) >= *limit) break;

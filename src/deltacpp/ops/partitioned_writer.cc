@@ -1,5 +1,6 @@
 #include "deltacpp/ops/partitioned_writer.h"
 
+#include <cmath>
 #include <unordered_map>
 
 #include <arrow/array.h>
@@ -8,6 +9,7 @@
 #include <arrow/compute/cast.h>
 #include <arrow/io/interfaces.h>
 #include <arrow/type.h>
+#include <arrow/util/byte_size.h>
 #include <arrow/util/thread_pool.h>
 #include <parquet/arrow/schema.h>
 #include <parquet/arrow/writer.h>
@@ -214,6 +216,10 @@ struct PartitionedWriter::OpenFile {
   std::shared_ptr<arrow::io::OutputStream> sink;
   std::unique_ptr<parquet::arrow::FileWriter> writer;
   std::unique_ptr<FileStatsCollector> stats;
+  // With a target file size: rows in the row group being buffered, and how many it is
+  // to get before it is flushed and the file's size checked.
+  int64_t group_rows = 0;
+  int64_t group_target = 0;
 };
 
 PartitionedWriter::PartitionedWriter(std::shared_ptr<ObjectStore> store,
@@ -295,14 +301,19 @@ Status PartitionedWriter::WriteToPartition(
     open = std::make_unique<OpenFile>();
     open->key = key;
   }
+  const bool sized = options_.target_file_size > 0;
   int64_t offset = 0;
   while (offset < batch->num_rows()) {
     if (open->writer == nullptr) DELTACPP_RETURN_NOT_OK(Start(*open));
     const int64_t room = options_.max_rows_per_file - open->stats->num_records();
     int64_t rows = std::min(room, batch->num_rows() - offset);
-    if (options_.target_file_size > 0) {
-      // A row group at a time, so that the size is checked after each.
-      rows = std::min(rows, options_.max_rows_per_row_group);
+    if (sized) {
+      // Row groups reach the file only when flushed: they are cut to about the rows
+      // that fill the file, so that its size can be checked after each.
+      if (open->group_rows == 0) {
+        DELTACPP_ASSIGN_OR_RAISE(open->group_target, RowsTowardTarget(*open, *batch));
+      }
+      rows = std::min(rows, open->group_target - open->group_rows);
     }
     auto slice = batch->Slice(offset, rows);
     // Statistics are gathered on the CPU pool while the columns are encoded.
@@ -316,14 +327,41 @@ Status PartitionedWriter::WriteToPartition(
     DELTACPP_RETURN_NOT_OK(counted);
     offset += rows;
     bool full = open->stats->num_records() >= options_.max_rows_per_file;
-    if (!full && options_.target_file_size > 0) {
-      // Row groups reach the file when they are complete: the size is known then.
-      DELTACPP_ASSIGN_OR_RAISE(const int64_t size, open->sink->Tell());
-      full = size >= options_.target_file_size;
+    if (!full && sized) {
+      open->group_rows += rows;
+      if (open->group_rows >= open->group_target) {
+        DELTACPP_RETURN_NOT_OK(open->writer->NewBufferedRowGroup());
+        open->group_rows = 0;
+        DELTACPP_ASSIGN_OR_RAISE(const int64_t size, open->sink->Tell());
+        full = size >= options_.target_file_size;
+      }
     }
     if (full) DELTACPP_RETURN_NOT_OK(Finish(*open));
   }
   return Status::OK();
+}
+
+Result<int64_t> PartitionedWriter::RowsTowardTarget(OpenFile& open,
+                                                    const arrow::RecordBatch& batch) {
+  DELTACPP_ASSIGN_OR_RAISE(const int64_t size, open.sink->Tell());
+  const int64_t written = open.stats->num_records();
+  // Bytes a row takes in the file: as this file shows so far, or as the files before it
+  // did, or (for the first) its size in memory, which encoding only shrinks.
+  double per_row = 0;
+  if (written > 0 && size > 0) {
+    per_row = static_cast<double>(size) / static_cast<double>(written);
+  } else if (observed_bytes_per_row_ > 0) {
+    per_row = observed_bytes_per_row_;
+  } else if (batch.num_rows() > 0) {
+    per_row = static_cast<double>(arrow::util::TotalBufferSize(batch)) /
+              static_cast<double>(batch.num_rows());
+  }
+  const double remaining = static_cast<double>(options_.target_file_size - size);
+  int64_t rows = options_.max_rows_per_row_group;
+  if (per_row > 0 && remaining > 0) {
+    rows = std::min(rows, static_cast<int64_t>(std::ceil(remaining / per_row)));
+  }
+  return std::max<int64_t>(rows, 1);
 }
 
 Result<std::vector<AddFile>> PartitionedWriter::Close() {
@@ -390,6 +428,10 @@ Status PartitionedWriter::Finish(OpenFile& open) {
   DELTACPP_RETURN_NOT_OK(open.writer->Close());
   DELTACPP_ASSIGN_OR_RAISE(const int64_t size, open.sink->Tell());
   DELTACPP_RETURN_NOT_OK(open.sink->Close());
+  if (open.stats->num_records() > 0) {
+    observed_bytes_per_row_ =
+        static_cast<double>(size) / static_cast<double>(open.stats->num_records());
+  }
   AddFile add;
   add.path = PathToUri(open.relative_path);
   for (size_t i = 0; i < partition_columns_.size(); ++i) {

@@ -93,6 +93,8 @@ class DELTACPP_EXPORT PartitionedWriter {
   Status WriteToPartition(const PartitionKey& key,
                           const std::shared_ptr<arrow::RecordBatch>& batch);
   Status Start(OpenFile& open);
+  // How many rows the next row group of `open` gets, aiming at the target file size.
+  Result<int64_t> RowsTowardTarget(OpenFile& open, const arrow::RecordBatch& batch);
   Status Finish(OpenFile& open);
 
   std::shared_ptr<ObjectStore> store_;
@@ -101,6 +103,7 @@ class DELTACPP_EXPORT PartitionedWriter {
   std::vector<int> partition_index_;  // in the table schema
   std::vector<int> file_index_;
   std::shared_ptr<arrow::Schema> file_schema_;
+  double observed_bytes_per_row_ = 0;  // in the last file finished
   std::map<std::string, std::unique_ptr<OpenFile>> open_files_;  // by folder
   std::vector<AddFile> added_;
   int next_file_ = 0;

@@ -175,11 +175,11 @@ class SchemaResolver {
                                               table_map.item_field()->WithType(item));
     }
     if (!arrow::is_nested(table->id()) && table->Equals(*data)) return table;
-    if (merge_ && WidensSafely(*data, *table)) return table;
+    // Narrower data is cast up to the table's type; the table's schema stays.
+    if (WidensSafely(*data, *table)) return table;
     return DeltaError(DeltaErrorCode::kSchemaMismatch, "column '", path,
                       "' of the data is ", DeltaTypeString(*data), " but table ",
-                      table_uri_, " has ", DeltaTypeString(*table),
-                      merge_ ? "" : " (schema mode merge widens narrower data types)");
+                      table_uri_, " has ", DeltaTypeString(*table));
   }
 
   bool merge_;

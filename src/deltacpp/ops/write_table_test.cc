@@ -1,5 +1,6 @@
 #include "deltacpp/ops/write_table.h"
 
+#include <arrow/array/builder_primitive.h>
 #include <arrow/compute/api_vector.h>
 #include <arrow/json/from_string.h>
 #include <arrow/record_batch.h>
@@ -208,12 +209,19 @@ TEST_F(WriteTableTest, SchemaMergeAddsColumnsAndWidensNarrowerData) {
   const std::string row = R"([{"id": 2, "name": "b", "part": "q", "score": 1.5}])";
   auto rejected = WriteTable(uri_, *Rows(row, wider), options);
   ASSERT_RAISES_DELTA(kSchemaMismatch, rejected);
-  EXPECT_NE(rejected.status().message().find("column 'id' of the data is integer"),
+  EXPECT_NE(rejected.status().message().find("column 'score' of the data is not in"),
             std::string::npos)
       << rejected.status().message();
+  // Narrower data fits without a schema mode: cast up, the schema unchanged.
+  auto narrow_id = arrow::schema({arrow::field("id", arrow::int32(), false)});
+  ASSERT_OK(WriteTable(uri_, *Rows(R"([{"id": 7}])", narrow_id), options).status());
+  ASSERT_OK_AND_ASSIGN(auto before_merge,
+                       Table::Open(uri_).ValueOrDie().LatestSnapshot());
+  EXPECT_EQ(before_merge->schema()->field(0)->type()->id(), arrow::Type::INT64);
   options.schema_mode = SchemaMode::kMerge;
   ASSERT_OK(WriteTable(uri_, *Rows(row, wider), options).status());
-  EXPECT_EQ(Read(), (std::vector<std::string>{"1:a:p:null", "2:b:q:1.5"}));
+  EXPECT_EQ(Read(),
+            (std::vector<std::string>{"1:a:p:null", "2:b:q:1.5", "7:null:null:null"}));
   auto table = Table::Open(uri_).ValueOrDie();
   ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
   EXPECT_EQ(snapshot->schema()->field(0)->type()->id(), arrow::Type::INT64);
@@ -416,6 +424,32 @@ TEST_F(WriteTableTest, StatsColumnsFollowTableProperties) {
   EXPECT_EQ(*snapshot->files()[0].stats,
             R"({"numRecords":1,"minValues":{"name":"a"},"maxValues":{"name":"a"},)"
             R"("nullCount":{"name":0}})");
+}
+
+TEST_F(WriteTableTest, TargetFileSizeHoldsWithLargeRowGroups) {
+  // 200,000 rows of hard-to-compress longs (~1.6 MB) in one batch, with the default row
+  // groups of 1Mi rows: row groups are cut so that files close near the target.
+  arrow::Int64Builder ids;
+  ASSERT_OK(ids.Reserve(200000));
+  uint64_t state = 42;
+  for (int i = 0; i < 200000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    ids.UnsafeAppend(static_cast<int64_t>(state >> 1));
+  }
+  ASSERT_OK_AND_ASSIGN(auto column, ids.Finish());
+  auto schema = arrow::schema({arrow::field("id", arrow::int64())});
+  auto batch = arrow::RecordBatch::Make(schema, 200000, {column});
+  ASSERT_OK_AND_ASSIGN(auto reader, arrow::RecordBatchReader::Make({batch}, schema));
+  WriteOptions options;
+  options.data_files.target_file_size = 400 * 1000;
+  ASSERT_OK_AND_ASSIGN(auto written, WriteTable(uri_, *reader, options));
+  EXPECT_GE(written.files, 4);
+  auto table = Table::Open(uri_).ValueOrDie();
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
+  for (size_t i = 0; i + 1 < snapshot->files().size(); ++i) {
+    EXPECT_GE(snapshot->files()[i].size, 400 * 1000) << i;
+    EXPECT_LT(snapshot->files()[i].size, 2 * 400 * 1000) << i;
+  }
 }
 
 TEST_F(WriteTableTest, FilesCloseAtTheTargetSizeOrRowCount) {

@@ -23,6 +23,7 @@
 #include "deltacpp/common/ids.h"
 #include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/kernel/history.h"
+#include "deltacpp/kernel/schema/column_mapping.h"
 #include "deltacpp/kernel/table.h"
 #include "deltacpp/python/arrow_capsule.h"
 #include "deltacpp/python/bindings.h"
@@ -92,11 +93,14 @@ std::shared_ptr<arrow::Array> TypedPartitionValues(const Snapshot& snapshot) {
   if (columns.empty()) return nullptr;
   arrow::FieldVector fields;
   arrow::ArrayVector arrays;
+  const auto mode = ValueOrThrow(GetColumnMappingMode(snapshot.metadata()));
   for (const auto& column : columns) {
     auto field = snapshot.schema()->GetFieldByName(column);
+    // The log keys partition values by physical name (column mapping).
+    const std::string key = ValueOrThrow(GetPhysicalColumn(*field, mode)).name;
     auto builder = ValueOrThrow(arrow::MakeBuilder(field->type()));
     for (const AddFile& file : snapshot.files()) {
-      auto found = file.partition_values.find(column);
+      auto found = file.partition_values.find(key);
       std::optional<std::string> text;
       if (found != file.partition_values.end()) text = found->second;
       auto value = ValueOrThrow(ParsePartitionValue(text, field->type()));
@@ -108,10 +112,10 @@ std::shared_ptr<arrow::Array> TypedPartitionValues(const Snapshot& snapshot) {
   return ValueOrThrow(arrow::StructArray::Make(arrays, fields));
 }
 
-// One row per live file: path (decoded), size_bytes, modification_time (ms),
-// data_change, stats (JSON text or null), partition_values (map of the protocol's
-// texts), deletion_vector_cardinality (null without one), and for a partitioned table
-// partition (a struct of the typed values).
+// One row per live file: path (as the log has it, URI-encoded), size_bytes,
+// modification_time (ms), data_change, stats (JSON text or null), partition_values (map
+// of the protocol's texts, by logical column name), deletion_vector_cardinality (null
+// without one), and for a partitioned table partition (a struct of the typed values).
 std::shared_ptr<arrow::Table> AddActions(const SnapshotHandle& handle) {
   arrow::StringBuilder paths, stats;
   arrow::Int64Builder sizes, times, deleted;
@@ -120,15 +124,24 @@ std::shared_ptr<arrow::Table> AddActions(const SnapshotHandle& handle) {
   auto keys = std::make_shared<arrow::StringBuilder>(pool);
   auto values = std::make_shared<arrow::StringBuilder>(pool);
   arrow::MapBuilder partitions(pool, keys, values);
-  for (const AddFile& file : handle.snapshot->files()) {
-    ThrowIfError(paths.Append(arrow::util::UriUnescape(file.path)));
+  const Snapshot& snapshot = *handle.snapshot;
+  const auto mode = ValueOrThrow(GetColumnMappingMode(snapshot.metadata()));
+  std::map<std::string, std::string> logical_name;  // physical -> logical
+  for (const auto& column : snapshot.partition_columns()) {
+    auto field = snapshot.schema()->GetFieldByName(column);
+    logical_name[ValueOrThrow(GetPhysicalColumn(*field, mode)).name] = column;
+  }
+  for (const AddFile& file : snapshot.files()) {
+    ThrowIfError(paths.Append(file.path));
     ThrowIfError(sizes.Append(file.size));
     ThrowIfError(times.Append(file.modification_time));
     ThrowIfError(data_change.Append(file.data_change));
     ThrowIfError(file.stats ? stats.Append(*file.stats) : stats.AppendNull());
     ThrowIfError(partitions.Append());
     for (const auto& [column, value] : file.partition_values) {
-      ThrowIfError(keys->Append(column));
+      auto logical = logical_name.find(column);
+      ThrowIfError(
+          keys->Append(logical != logical_name.end() ? logical->second : column));
       ThrowIfError(value ? values->Append(*value) : values->AppendNull());
     }
     ThrowIfError(file.deletion_vector ? deleted.Append(file.deletion_vector->cardinality)

@@ -18,7 +18,10 @@ namespace deltacpp {
 
 namespace {
 
-// commitInfo fields the protocol, Delta Spark or delta-cpp give a meaning.
+// commitInfo fields a custom one may not take: those delta-cpp writes itself, and those
+// Delta Spark reads as objects (a string there would break its history). Others Spark
+// knows (userId, userName, userMetadata, clusterId, isolationLevel, ...) are strings and
+// may be set.
 bool IsReservedCommitInfoField(std::string_view name) {
   static const std::set<std::string_view> kReserved = {"timestamp",
                                                        "inCommitTimestamp",
@@ -28,13 +31,8 @@ bool IsReservedCommitInfoField(std::string_view name) {
                                                        "readVersion",
                                                        "isBlindAppend",
                                                        "engineInfo",
-                                                       "txnId",
-                                                       "userId",
-                                                       "userName",
                                                        "job",
                                                        "notebook",
-                                                       "clusterId",
-                                                       "isolationLevel",
                                                        "tags"};
   return kReserved.count(name) != 0;
 }

@@ -72,6 +72,23 @@ TEST_F(TransactionTest, CreatedTableReadsBack) {
   EXPECT_FALSE(*snapshot->latest_commit_info()->is_blind_append);
 }
 
+TEST_F(TransactionTest, CustomCommitInfoFieldsAreWrittenUnlessReserved) {
+  ASSERT_OK_AND_ASSIGN(auto txn, Begin());
+  txn.Add(File("c.parquet"));
+  CommitOptions options;
+  options.custom_metadata = {{"job_id", "nightly-7"}, {"userName", "alice"}};
+  ASSERT_OK(txn.Commit(Operation{"WRITE", {}, {}}, options).status());
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table_->LatestSnapshot());
+  const std::string& json = snapshot->latest_commit_info()->json;
+  EXPECT_NE(json.find(R"("job_id":"nightly-7")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("userName":"alice")"), std::string::npos) << json;
+  ASSERT_OK_AND_ASSIGN(auto refused, Begin());
+  options.custom_metadata = {{"operation", "DELETE"}};
+  auto result = refused.Commit(Operation{"WRITE", {}, {}}, options);
+  ASSERT_RAISES_DELTA(kInvalidArgument, result);
+  EXPECT_NE(result.status().message().find("'operation'"), std::string::npos);
+}
+
 TEST_F(TransactionTest, ConcurrentBlindAppendsBothCommit) {
   ASSERT_OK_AND_ASSIGN(auto first, Begin());
   ASSERT_OK_AND_ASSIGN(auto second, Begin());
