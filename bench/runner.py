@@ -1,7 +1,16 @@
 """The benchmark suite: every workload, every engine, the same data, one run.
 
     bench/run [--smoke | --quick | --full] [--repeat N] [--workloads a,b] [--engines a,b]
-              [--deltacpp PATH] [--data-dir DIR] [--out DIR]
+              [--deltacpp PATH] [--deltacpp-python DIR] [--data-dir DIR] [--out DIR]
+
+The engines (bench/engines.py): delta-cpp's CLI (--deltacpp), delta-cpp's Python package
+(`import deltacpp` from --deltacpp-python: build/release/python if it holds a built
+deltacpp/, else build/dev/python), deltalake, pyarrow on the same files (the floor) and DuckDB's
+delta extension. The build type of each delta-cpp build measured is printed first and
+kept in results.json ("builds"): a Debug build's times mean little. The workloads are
+listed by --help; to-pyarrow-table and to-pandas time DeltaTable(t).to_pyarrow_table()
+and .to_pandas() of the full-scan table (10M rows with --full) against
+pyarrow.parquet.read_table of its live files, wall time and peak memory side by side.
 
 Data is generated once per size (bench/datagen.py) under --data-dir. Each workload
 (bench/workloads.py) runs --repeat times with each engine (bench/engines.py), the engines
@@ -50,14 +59,14 @@ class Measured:
     stderr: str
 
 
-def measure(argv: list[str], timeout: float) -> Measured:
+def measure(argv: list[str], timeout: float, env: dict[str, str] | None = None) -> Measured:
     """Runs argv under GNU time in its own process group (a timeout kills the whole
-    group, not only the wrapper)."""
+    group, not only the wrapper), in env (None: this process's environment)."""
     with tempfile.NamedTemporaryFile("r", suffix=".usage") as usage:
         start = time.perf_counter()
         process = subprocess.Popen([GNU_TIME, "-o", usage.name, "-f", "%M %U %S", *argv],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   text=True, start_new_session=True)
+                                   text=True, start_new_session=True, env=env)
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -86,15 +95,42 @@ def machine() -> dict:
             "load_average_at_start": os.getloadavg()}
 
 
-def versions(deltacpp: pathlib.Path) -> dict:
+def versions(deltacpp: pathlib.Path, deltacpp_python: pathlib.Path) -> dict:
     found = {"deltacpp": subprocess.run([str(deltacpp), "--version-info"], capture_output=True,
-                                        text=True).stdout.strip()}
+                                        text=True).stdout.strip()
+             if deltacpp.is_file() else None,
+             "deltacpp-python": engine_list.probe_python_package(deltacpp_python)[0]}
     for package in ("deltalake", "pyarrow", "duckdb", "duckdb-extension-delta"):
         try:
             found[package] = importlib.metadata.version(package)
         except importlib.metadata.PackageNotFoundError:
             found[package] = None
+    for package in ("pandas", "numpy"):  # apart from the venv: see requirements.py
+        installed = importlib.metadata.distributions(
+            name=package, path=[str(requirements.DATAFRAME_PACKAGES)])
+        found[package] = next((d.version for d in installed), None)
     return found
+
+
+def builds(deltacpp: pathlib.Path, deltacpp_python: pathlib.Path) -> dict:
+    """Which delta-cpp builds are measured, and their CMake build type."""
+    found = {}
+    for key, path in (("deltacpp", deltacpp), ("deltacpp-python", deltacpp_python)):
+        kind = engine_list.build_type(path)
+        found[key] = {"path": str(path), "build_type": kind, "debug": kind == "Debug"}
+    return found
+
+
+def describe_build(name: str, build: dict) -> str:
+    kind = f"{build['build_type']} build" if build["build_type"] else "build type unknown"
+    warning = ": its times mean little" if build["debug"] else ""
+    return f"{name} from {build['path']} ({kind}{warning})"
+
+
+def default_deltacpp_python() -> pathlib.Path:
+    """build/release/python when it holds the built package, else build/dev/python."""
+    release = REPO / "build/release/python"
+    return release if engine_list.has_built_package(release) else REPO / "build/dev/python"
 
 
 def run_workload(workload, engines, repeat: int, scratch: pathlib.Path,
@@ -120,7 +156,7 @@ def run_workload(workload, engines, repeat: int, scratch: pathlib.Path,
                 shutil.rmtree(job, ignore_errors=True)
             status = (f"{result.walls[-1]:.3f}s {result.peak_rss_mib[-1]:.0f} MiB"
                       if result.status == "ok" else f"{result.status}: {result.reason}")
-            print(f"  {workload.key:<14} {engine.name:<20} run {repetition + 1}/{repeat}: "
+            print(f"  {workload.key:<16} {engine.name:<20} run {repetition + 1}/{repeat}: "
                   f"{status}", flush=True)
     return results
 
@@ -132,7 +168,7 @@ def record_run(workload, engine, result: report.Result, job: pathlib.Path, timeo
     # written back during the measured run and slow whichever engine comes next.
     os.sync()
     try:
-        run = measure(engine.argv(workload.key, params), timeout)
+        run = measure(engine.argv(workload.key, params), timeout, engine.env)
     except subprocess.TimeoutExpired:
         result.status, result.reason = "failed", f"timed out after {timeout:.0f}s"
         return
@@ -167,9 +203,15 @@ def parse_args() -> argparse.Namespace:
             f"{field.name}={getattr(sizes, field.name):,}"
             for field in dataclasses.fields(sizes)), subsequent_indent="    ")
         for name, sizes in datagen.PRESETS.items())
+    def listing(summaries):
+        return "\n".join(textwrap.fill(about, width=79, initial_indent=f"  {key:<17}",
+                                        subsequent_indent=" " * 19)
+                         for key, about in summaries.items())
+    listed, engines = listing(workload_list.SUMMARIES), listing(engine_list.SUMMARIES)
     parser = argparse.ArgumentParser(
         description="delta-cpp and its peers on the same data, side by side.",
-        epilog=f"preset sizes:\n{presets}",
+        epilog=f"workloads (--workloads):\n{listed}\n\nengines (--engines):\n{engines}\n\n"
+               f"preset sizes:\n{presets}",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     preset = parser.add_mutually_exclusive_group()
     for name, meaning in (("smoke", "tiny sizes, one run each: proves that it all runs"),
@@ -186,6 +228,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--deltacpp", type=pathlib.Path,
                         default=REPO / "build/release/src/deltacpp/cli/deltacpp",
                         help="the deltacpp binary (default: the release build)")
+    parser.add_argument("--deltacpp-python", type=pathlib.Path, metavar="DIR",
+                        default=default_deltacpp_python(),
+                        help="the folder holding the deltacpp Python package, put on the "
+                             "PYTHONPATH of the delta-cpp (Python) engine (default: "
+                             "build/release/python if it holds a built deltacpp/, else "
+                             "build/dev/python; build it with cmake --build --preset "
+                             "release --target deltacpp_python)")
     parser.add_argument("--data-dir", type=pathlib.Path,
                         default=pathlib.Path(tempfile.gettempdir()) / "deltacpp-bench",
                         help="where generated data is kept between runs")
@@ -219,17 +268,22 @@ def main() -> int:
     if not os.access(GNU_TIME, os.X_OK):
         sys.exit(f"bench: {GNU_TIME} is missing (Debian package 'time'; scripts/setup.sh "
                  "installs it): it measures each run's peak memory")
-    if not args.deltacpp.is_file():
+    deltacpp = args.deltacpp.resolve()
+    deltacpp_python = args.deltacpp_python.resolve()
+    if not deltacpp.is_file() and (not args.engines or "deltacpp" in args.engines.split(",")):
         sys.exit(f"bench: no deltacpp binary at {args.deltacpp}: build it with "
                  "cmake --preset release && cmake --build --preset release --target deltacpp")
     requirements.ensure()
 
     run_info = {"preset": args.preset, "sizes": dataclasses.asdict(sizes),
                 "started": datetime.datetime.now(datetime.timezone.utc).isoformat(),
-                "machine": machine(), "versions": versions(args.deltacpp)}
+                "machine": machine(), "versions": versions(deltacpp, deltacpp_python)}
     started = time.perf_counter()
     data = datagen.generate(data_dir, sizes)
-    engines = pick(engine_list.all_engines(args.deltacpp.resolve()), args.engines, "engine")
+    engines = pick(engine_list.all_engines(deltacpp, deltacpp_python), args.engines,
+                   "engine")
+    run_info["builds"] = {key: build for key, build in builds(deltacpp, deltacpp_python).items()
+                          if key in {engine.key for engine in engines}}
     available = [e for e in engines if not e.unavailable]
     workloads = pick(workload_list.all_workloads(data, sizes), args.workloads, "workload")
     for engine in engines:
@@ -237,6 +291,10 @@ def main() -> int:
             print(f"bench: {engine.name} skipped: {engine.unavailable}")
     print(f"bench: {args.preset}, {sizes.repeat} run(s) per engine and workload; "
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
+    build_notes = [describe_build(engine.name, run_info["builds"][engine.key])
+                   for engine in available if engine.key in run_info["builds"]]
+    for note in build_notes:
+        print(f"bench: {note}", flush=True)
 
     scratch = data_dir / "scratch"
     shutil.rmtree(scratch, ignore_errors=True)
@@ -250,11 +308,16 @@ def main() -> int:
     info = run_info["machine"]
     title = (f"delta-cpp benchmark, {args.preset} ({run_info['started'][:16]}): "
              f"{info['cores']} x {info['cpu']}, load {info['load_average_at_start'][0]:.1f}")
+    debug = [e.name for e in available if run_info["builds"].get(e.key, {}).get("debug")]
+    if debug:
+        title += f"; DEBUG build: {', '.join(debug)}"
     print(f"\n{title}\n")
     print(report.format_table(workloads, engines, results))
     for engine in engines:
         if engine.unavailable:
             print(f"\nskipped: {engine.name}: {engine.unavailable}")
+    if build_notes:
+        print("\n" + "\n".join(build_notes))
     report.write_json(out / "results.json", run_info, workloads, engines, results)
     report.write_chart(out / "chart.png", title, workloads, engines, results)
     print(f"\nbench: {run_info['seconds']:.0f}s; wrote {out / 'results.json'} and "

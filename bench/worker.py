@@ -4,13 +4,20 @@
 
 The runner times this whole process (interpreter start and imports included: a Python
 user pays them too) and reads its peak memory. Only the engine's own modules are
-imported. A read of a snapshot prints the number of live files; scans and writes leave
-their result on disk, where the runner checks it. An API that an engine does not have yet
-exits with NOT_IMPLEMENTED, which the runner shows as "n/a (not implemented yet)".
+imported. A read of a snapshot prints the number of live files, an in-memory read
+(to-pyarrow-table, to-pandas) the rows it holds; scans and writes leave their result on
+disk, where the runner checks it. An API that an engine does not have yet (a missing
+attribute, or NotImplementedError raised by it) exits with NOT_IMPLEMENTED, which the
+runner shows as "n/a (not implemented yet)".
+
+pandas and numpy live apart from the venv's site-packages (bench/requirements.py): their
+folder, the parameter "dataframe_packages", goes first on sys.path for to-pandas only, as
+importing pyarrow is slower for every other workload once numpy is importable.
 
 ENGINE is one of:
   deltalake   the deltalake package (delta-rs)
-  deltacpp    `import deltacpp`, which promises deltalake's API (issue 5)
+  deltacpp    `import deltacpp` (delta-cpp's Python package, found on the PYTHONPATH that
+              the runner sets), which promises deltalake's API: the same calls
   floor       pyarrow.parquet on the same data files, with no Delta work at all
   duckdb      DuckDB with its delta extension, loaded from the duckdb-extension-delta
               package's file: never installed or loaded from the network
@@ -65,6 +72,10 @@ def run_delta_api(module_name, workload, params):
         return len(_method(table_class(table), "file_uris")())
     if workload == "time-travel":
         return len(_method(table_class(table, version=params["version"]), "file_uris")())
+    if workload == "to-pyarrow-table":
+        return _method(table_class(table), "to_pyarrow_table")().num_rows
+    if workload == "to-pandas":
+        return len(_method(table_class(table), "to_pandas")())
     if workload in ("full-scan", "filtered-scan"):
         import pyarrow.dataset as ds
         dataset = _method(table_class(table), "to_pyarrow_dataset")()
@@ -110,6 +121,12 @@ def run_floor(workload, params):
         for path in params["files"]:
             os.remove(path)
         return None
+    if workload == "to-pyarrow-table":
+        import pyarrow.parquet as pq
+        return pq.read_table(params["files"]).num_rows
+    if workload == "to-pandas":
+        import pyarrow.parquet as pq
+        return len(pq.read_table(params["files"]).to_pandas())
     if workload in ("append", "overwrite"):
         reader = _input_reader(params["rows"])
         _write_batches(reader, reader.schema, params["output"])
@@ -161,6 +178,13 @@ def run_duckdb(workload, params):
         version = f", version => {params['version']}" if workload == "time-travel" else ""
         return connection.execute(
             f"SELECT count(*) FROM delta_list_files({table}{version})").fetchone()[0]
+    if workload == "to-pyarrow-table":
+        return connection.sql(f"SELECT * FROM delta_scan({table})").to_arrow_table().num_rows
+    if workload == "to-pandas":
+        # Not quite the same frame: DuckDB turns DECIMAL into float64, where pyarrow (and
+        # so the other engines) makes a Python Decimal object per value, the bulk of the
+        # conversion's time on this schema.
+        return len(connection.sql(f"SELECT * FROM delta_scan({table})").df())
     if workload in ("full-scan", "filtered-scan"):
         where = f" WHERE id < {params['id_below']}" if "id_below" in params else ""
         connection.execute(f"COPY (SELECT * FROM delta_scan({table}){where}) "
@@ -176,6 +200,8 @@ def run_duckdb(workload, params):
 
 def main():
     engine, workload, params = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+    if workload == "to-pandas":
+        sys.path.insert(0, params["dataframe_packages"])
     try:
         if engine in ("deltalake", "deltacpp"):
             result = run_delta_api(engine, workload, params)
@@ -185,11 +211,24 @@ def main():
             result = run_duckdb(workload, params)
         else:
             raise ValueError(f"unknown engine {engine}")
-    except NotImplementedYet as missing:
-        print(f"not implemented yet: {missing}", file=sys.stderr)
+    # NotImplementedError: the engine has the call, but says it cannot do this yet.
+    except (NotImplementedYet, NotImplementedError) as missing:
+        print(f"not implemented yet: {' '.join(str(missing).split())}", file=sys.stderr)
         sys.exit(NOT_IMPLEMENTED)
     if result is not None:
         print(result)
+    if engine == "deltalake" and workload in ("to-pyarrow-table", "to-pandas"):
+        # deltalake's dataset reads its files through a Python filesystem handler, called
+        # from pyarrow's I/O threads. One of them can still be calling it when the
+        # interpreter finalizes: its thread then exits inside C++ code, which aborts the
+        # process after the result is out ("terminate called without an active
+        # exception": here up to half of the 4M-row runs; delta-io/delta-rs#2184,
+        # pola-rs/polars#24169). The work is done: end without the teardown. (This
+        # spares deltalake the teardown the others pay; the other engines exit normally,
+        # so that a crash of their own at exit still fails their run.)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 if __name__ == "__main__":

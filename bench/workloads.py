@@ -3,9 +3,15 @@
 A workload prepares one run (a private copy of the table when the run writes), names the
 parameters every engine gets (bench/engines.py turns them into a command), and checks the
 run's result against a number known from the generated data: live files for snapshot
-reads, rows for scans and writes. A result that differs fails the run, so that no time is
-ever shown for a wrong answer. The floor writes plain Parquet files, so its expected
-number can differ from the Delta engines'.
+reads, rows for scans, in-memory reads and writes. A result that differs fails the run,
+so that no time is ever shown for a wrong answer. The floor writes plain Parquet files, so
+its expected number can differ from the Delta engines'.
+
+The in-memory reads (to-pyarrow-table, to-pandas) are what a Python user calls: the whole
+data table as one pyarrow Table or pandas DataFrame, whose wall time and peak memory show
+the reader's own scan and copies; the floor is pyarrow.parquet.read_table of the table's
+live files. full-scan, by contrast, streams batches into a Parquet file, and through
+to_pyarrow_dataset leaves the reading to pyarrow for every deltalake-API engine.
 """
 import dataclasses
 import json
@@ -14,10 +20,29 @@ import pathlib
 import shutil
 from typing import Callable
 
+import requirements
 from datagen import Datasets, Sizes
 from engines import Engine
 
 FLOOR = "floor"
+# What --help says of each workload (all_workloads makes them, in this order).
+SUMMARIES = {
+    "startup": "start a process that loads the engine, no work",
+    "open-latest": "open the latest snapshot of a long log, count live files",
+    "time-travel": "open an old version of the same log",
+    "full-scan": "every row of the data table, into a Parquet file",
+    "filtered-scan": "the same with id < 10%: statistics skip 90% of the files",
+    "to-pyarrow-table": "DeltaTable(t).to_pyarrow_table() of the data table (10M rows"
+                        " with --full); floor: pq.read_table(live files)",
+    "to-pandas": "DeltaTable(t).to_pandas() of it; floor: pq.read_table(...).to_pandas()",
+    "append": "append rows from a Parquet file",
+    "overwrite": "overwrite the table with them",
+    "checkpoint": "write a checkpoint of the long log",
+    "delete": "delete 1% of the rows (a predicate on id)",
+    "merge": "merge upsert of 1% of the rows (half updates, half inserts)",
+    "optimize": "compact many small files",
+    "vacuum": "delete the files that the compaction removed",
+}
 
 
 @dataclasses.dataclass
@@ -77,6 +102,7 @@ def all_workloads(data: Datasets, sizes: Sizes) -> list[Workload]:
     delete_to = delete_from + max(sizes.scan_rows // 100, 1)
     touched = [f for f in data.data_files if f.max_id >= delete_from and f.min_id < delete_to]
     small_rows = sizes.small_files * sizes.small_file_rows
+    live_files = {"files": [f.path for f in data.data_files]}
 
     def on_output(job):
         return {"output": str(job / "out.parquet")}
@@ -110,7 +136,7 @@ def all_workloads(data: Datasets, sizes: Sizes) -> list[Workload]:
             data.small_table)) for f in data.small_files]
         return params
 
-    return [
+    workloads = [
         Workload("startup", "start-up, no work",
                  "each engine's fixed cost: a process that loads it and exits",
                  prepare=lambda job: {}),
@@ -136,6 +162,18 @@ def all_workloads(data: Datasets, sizes: Sizes) -> list[Workload]:
                  prepare=lambda job: {"table": str(data.data_table), **on_output(job),
                                       "id_below": id_below, "files": skipped_to},
                  observe=output_rows, expected=lambda e: id_below),
+        Workload("to-pyarrow-table", "to_pyarrow_table()",
+                 f"{sizes.scan_rows:,} rows in {sizes.scan_files} files into one pyarrow "
+                 "Table in memory",
+                 prepare=lambda job: {"table": str(data.data_table), **live_files},
+                 observe=printed, expected=lambda e: sizes.scan_rows),
+        Workload("to-pandas", "to_pandas()",
+                 f"the same {sizes.scan_rows:,} rows into one pandas DataFrame (a Python "
+                 "Decimal per price)",
+                 prepare=lambda job: {"table": str(data.data_table), **live_files,
+                                      "dataframe_packages": str(
+                                          requirements.DATAFRAME_PACKAGES)},
+                 observe=printed, expected=lambda e: sizes.scan_rows),
         Workload("append", f"append {sizes.write_rows:,} rows",
                  f"from one Parquet file into a copy of the {sizes.scan_files}-file table",
                  prepare=on_copy(data.data_table, rows=str(data.rows)),
@@ -173,3 +211,5 @@ def all_workloads(data: Datasets, sizes: Sizes) -> list[Workload]:
                  prepare=vacuum_prepare,
                  observe=files_left, expected=lambda e: data.vacuum_live_files),
     ]
+    assert [w.key for w in workloads] == list(SUMMARIES), "SUMMARIES is out of date"
+    return workloads

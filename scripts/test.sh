@@ -3,8 +3,8 @@
 #   set-up, format and layering checks, the dev build (warnings as errors) and its unit and
 #   CLI tests, the same tests under AddressSanitizer + UndefinedBehaviorSanitizer, then the
 #   Python tests: interop against deltalake and Delta Spark, and the Python package
-#   deltacpp (built by the dev build, imported from build/dev/python). Output ends with
-#   pytest's summary.
+#   deltacpp (built by the dev build, imported from build/dev/python), after a check that
+#   `pip install .` builds and installs it. Output ends with pytest's summary.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -35,6 +35,9 @@ ctest --preset asan-ubsan
 
 step "unit and CLI tests (dev)"
 ctest --preset dev
+
+step "packaging: pip builds and installs the Python package (scripts/check_packaging.sh)"
+scripts/check_packaging.sh
 
 step "Python tests (pytest: interop, the deltacpp package)"
 DELTACPP_BIN="$PWD/build/dev/src/deltacpp/cli/deltacpp" .venv/bin/python -m pytest tests -q
