@@ -83,22 +83,24 @@ def apply_commit_settings(request: Any, commit_properties: CommitProperties | No
         for key in metadata:
             if not isinstance(key, str):
                 raise ValueError(f"custom_metadata keys must be strings, got {key!r}")
-        request.custom_metadata = {
+        request.commit.custom_metadata = {
             key: value if isinstance(value, str) else json.dumps(value, allow_nan=False)
             for key, value in metadata.items()
         }
         if commit_properties.max_commit_retries is not None:
             if commit_properties.max_commit_retries < 0:
                 raise ValueError("max_commit_retries must be >= 0")
-            request.max_commit_retries = commit_properties.max_commit_retries
+            # deltalake counts retries; the core counts attempts.
+            request.commit.max_attempts = commit_properties.max_commit_retries + 1
         request.app_transactions = [
             (t.app_id, t.version, t.last_updated)
             for t in (commit_properties.app_transactions or [])
         ]
     if post_commithook_properties is not None:
-        request.create_checkpoint = bool(post_commithook_properties.create_checkpoint)
+        request.commit.checkpoint = bool(post_commithook_properties.create_checkpoint)
         if post_commithook_properties.cleanup_expired_logs is not None:
-            request.cleanup_expired_logs = bool(post_commithook_properties.cleanup_expired_logs)
+            request.commit.cleanup_expired_logs = bool(
+                post_commithook_properties.cleanup_expired_logs)
 
 
 __all__ = ["CommitProperties", "PostCommitHookProperties", "Transaction"]

@@ -156,20 +156,21 @@ class WriterProperties:
         if self.statistics_truncate_length is not None:
             warnings.warn("statistics_truncate_length has no effect in deltacpp: Arrow "
                           "writes untruncated Parquet statistics", stacklevel=3)
-        request.data_page_size = self.data_page_size_limit
-        request.dictionary_page_size = self.dictionary_page_size_limit
-        request.data_page_row_count = self.data_page_row_count_limit
-        request.write_batch_size = self.write_batch_size
+        files = request.data_files
+        files.data_page_size = self.data_page_size_limit
+        files.dictionary_page_size = self.dictionary_page_size_limit
+        files.data_page_row_count = self.data_page_row_count_limit
+        files.write_batch_size = self.write_batch_size
         if self.max_row_group_size is not None:
-            request.max_rows_per_row_group = self.max_row_group_size
+            files.max_rows_per_row_group = self.max_row_group_size
         if self.compression is not None:
-            request.compression = _COMPRESSIONS[self.compression]
-        request.compression_level = self.compression_level
+            files.compression = _COMPRESSIONS[self.compression]
+        files.compression_level = self.compression_level
         if self.default_column_properties is not None:
-            request.default_columns = self.default_column_properties._to_core()
+            files.default_columns = self.default_column_properties._to_core()
         if self.column_properties:
-            request.columns = {name: props._to_core()
-                               for name, props in self.column_properties.items()}
+            files.columns = {name: props._to_core()
+                             for name, props in self.column_properties.items()}
 
 
 def table_uri_of(table_or_uri: Any) -> str:
@@ -271,7 +272,7 @@ def write_deltalake(
     request.schema_mode = schema_mode or "reject"
     request.predicate = predicate
     if target_file_size is not None:
-        request.target_file_size = target_file_size
+        request.data_files.target_file_size = target_file_size
     if writer_properties is not None:
         writer_properties._apply(request)
     apply_commit_settings(request, commit_properties, post_commithook_properties)

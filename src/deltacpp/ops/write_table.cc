@@ -352,6 +352,20 @@ Result<WriteMode> ParseWriteMode(std::string_view text) {
 
 namespace {
 
+// The metadata of a table being created (or replaced, keeping its id) with plan.schema:
+// partitioned as asked (plan.partitions set here), named and configured by `options`.
+Status StartNewTable(const WriteOptions& options, WritePlan& plan, Metadata& metadata) {
+  plan.partitions = options.partition_by;
+  DELTACPP_RETURN_NOT_OK(CheckPartitionColumns(*plan.schema, plan.partitions));
+  metadata.name = options.name;
+  metadata.description = options.description;
+  DELTACPP_ASSIGN_OR_RAISE(metadata.schema_string, SchemaToJson(*plan.schema));
+  metadata.partition_columns = plan.partitions;
+  metadata.configuration = options.configuration;
+  metadata.created_time = NowMillis();
+  return Status::OK();
+}
+
 // WriteTable, or with `create_schema` CreateTable.
 Result<WriteResult> Write(const std::string& table_uri, arrow::RecordBatchReader& data,
                           const WriteOptions& options,
@@ -394,14 +408,7 @@ Result<WriteResult> Write(const std::string& table_uri, arrow::RecordBatchReader
     if (create_schema != nullptr) {
       // CREATE OR REPLACE: the table keeps its id and history; everything else is new.
       plan.schema = create_schema;
-      plan.partitions = options.partition_by;
-      DELTACPP_RETURN_NOT_OK(CheckPartitionColumns(*plan.schema, plan.partitions));
-      metadata.name = options.name;
-      metadata.description = options.description;
-      DELTACPP_ASSIGN_OR_RAISE(metadata.schema_string, SchemaToJson(*plan.schema));
-      metadata.partition_columns = plan.partitions;
-      metadata.configuration = options.configuration;
-      metadata.created_time = NowMillis();
+      DELTACPP_RETURN_NOT_OK(StartNewTable(options, plan, metadata));
       DELTACPP_ASSIGN_OR_RAISE(auto needed, ProtocolForNewTable(*plan.schema, metadata));
       // A protocol is never downgraded; delta-cpp upgrades only a legacy one to a
       // higher one.
@@ -450,15 +457,8 @@ Result<WriteResult> Write(const std::string& table_uri, arrow::RecordBatchReader
     }
   } else {
     plan.schema = create_schema != nullptr ? create_schema : data_schema;
-    plan.partitions = options.partition_by;
-    DELTACPP_RETURN_NOT_OK(CheckPartitionColumns(*plan.schema, plan.partitions));
     metadata.id = RandomUuid();
-    metadata.name = options.name;
-    metadata.description = options.description;
-    DELTACPP_ASSIGN_OR_RAISE(metadata.schema_string, SchemaToJson(*plan.schema));
-    metadata.partition_columns = plan.partitions;
-    metadata.configuration = options.configuration;
-    metadata.created_time = NowMillis();
+    DELTACPP_RETURN_NOT_OK(StartNewTable(options, plan, metadata));
     DELTACPP_ASSIGN_OR_RAISE(auto protocol, ProtocolForNewTable(*plan.schema, metadata));
     txn.SetProtocol(std::move(protocol));
     txn.SetMetadata(metadata);

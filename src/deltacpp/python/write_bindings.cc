@@ -24,7 +24,8 @@ namespace nb = nanobind;
 namespace deltacpp::python {
 namespace {
 
-// What the Python layer fills in; plain values, turned into WriteOptions without the GIL.
+// What the Python layer fills in: WriteOptions, with the predicate as text and the
+// application transactions as tuples; turned into WriteOptions without the GIL.
 struct WriteRequest {
   std::string mode = "error";
   std::string schema_mode = "reject";
@@ -33,23 +34,10 @@ struct WriteRequest {
   std::optional<std::string> name;
   std::optional<std::string> description;
   std::map<std::string, std::string> configuration;
-  std::optional<int64_t> target_file_size;
-  std::optional<int64_t> max_rows_per_file;
-  std::optional<int64_t> max_rows_per_row_group;
-  std::string compression = "snappy";
-  std::optional<int> compression_level;
-  std::optional<int64_t> data_page_size;
-  std::optional<int64_t> dictionary_page_size;
-  std::optional<int64_t> data_page_row_count;
-  std::optional<int64_t> write_batch_size;
-  ParquetColumnOptions default_columns;
-  std::map<std::string, ParquetColumnOptions> columns;
-  std::map<std::string, std::string> custom_metadata;
+  DataFileOptions data_files;
+  CommitOptions commit;
   // (app id, version, last updated ms or None)
   std::vector<std::tuple<std::string, int64_t, std::optional<int64_t>>> app_transactions;
-  std::optional<int> max_commit_retries;
-  bool create_checkpoint = true;
-  bool cleanup_expired_logs = true;
 };
 
 WriteOptions ToWriteOptions(const WriteRequest& request) {
@@ -63,30 +51,11 @@ WriteOptions ToWriteOptions(const WriteRequest& request) {
   options.name = request.name;
   options.description = request.description;
   options.configuration = request.configuration;
-  auto& files = options.data_files;
-  if (request.target_file_size) files.target_file_size = *request.target_file_size;
-  if (request.max_rows_per_file) files.max_rows_per_file = *request.max_rows_per_file;
-  if (request.max_rows_per_row_group) {
-    files.max_rows_per_row_group = *request.max_rows_per_row_group;
-  }
-  files.compression = request.compression;
-  files.compression_level = request.compression_level;
-  files.data_page_size = request.data_page_size;
-  files.dictionary_page_size = request.dictionary_page_size;
-  files.data_page_row_count = request.data_page_row_count;
-  files.write_batch_size = request.write_batch_size;
-  files.default_columns = request.default_columns;
-  files.columns = request.columns;
+  options.data_files = request.data_files;
+  options.commit = request.commit;
   for (const auto& [app_id, version, last_updated] : request.app_transactions) {
     options.app_transactions.push_back({app_id, version, last_updated});
   }
-  // deltalake counts retries; the transaction counts attempts.
-  if (request.max_commit_retries) {
-    options.commit.max_attempts = std::max(1, *request.max_commit_retries + 1);
-  }
-  options.commit.checkpoint = request.create_checkpoint;
-  options.commit.cleanup_expired_logs = request.cleanup_expired_logs;
-  options.commit.custom_metadata = request.custom_metadata;
   return options;
 }
 
@@ -115,6 +84,29 @@ void BindWrite(nb::module_& module) {
       .def_rw("bloom_filter_ndv", &ParquetColumnOptions::bloom_filter_ndv)
       .def_rw("encoding", &ParquetColumnOptions::encoding);
 
+  nb::class_<DataFileOptions>(module, "DataFileOptions",
+                              "How data files are written (ops/partitioned_writer.h).")
+      .def(nb::init<>())
+      .def_rw("compression", &DataFileOptions::compression)
+      .def_rw("compression_level", &DataFileOptions::compression_level)
+      .def_rw("max_rows_per_file", &DataFileOptions::max_rows_per_file)
+      .def_rw("target_file_size", &DataFileOptions::target_file_size)
+      .def_rw("max_rows_per_row_group", &DataFileOptions::max_rows_per_row_group)
+      .def_rw("data_page_size", &DataFileOptions::data_page_size)
+      .def_rw("dictionary_page_size", &DataFileOptions::dictionary_page_size)
+      .def_rw("data_page_row_count", &DataFileOptions::data_page_row_count)
+      .def_rw("write_batch_size", &DataFileOptions::write_batch_size)
+      .def_rw("default_columns", &DataFileOptions::default_columns)
+      .def_rw("columns", &DataFileOptions::columns);
+
+  nb::class_<CommitOptions>(module, "CommitOptions",
+                            "How a commit is made (txn/transaction.h).")
+      .def(nb::init<>())
+      .def_rw("max_attempts", &CommitOptions::max_attempts)
+      .def_rw("checkpoint", &CommitOptions::checkpoint)
+      .def_rw("cleanup_expired_logs", &CommitOptions::cleanup_expired_logs)
+      .def_rw("custom_metadata", &CommitOptions::custom_metadata);
+
   nb::class_<WriteRequest>(module, "WriteRequest",
                            "The options of write and create, as plain values.")
       .def(nb::init<>())
@@ -125,22 +117,9 @@ void BindWrite(nb::module_& module) {
       .def_rw("name", &WriteRequest::name)
       .def_rw("description", &WriteRequest::description)
       .def_rw("configuration", &WriteRequest::configuration)
-      .def_rw("target_file_size", &WriteRequest::target_file_size)
-      .def_rw("max_rows_per_file", &WriteRequest::max_rows_per_file)
-      .def_rw("max_rows_per_row_group", &WriteRequest::max_rows_per_row_group)
-      .def_rw("compression", &WriteRequest::compression)
-      .def_rw("compression_level", &WriteRequest::compression_level)
-      .def_rw("data_page_size", &WriteRequest::data_page_size)
-      .def_rw("dictionary_page_size", &WriteRequest::dictionary_page_size)
-      .def_rw("data_page_row_count", &WriteRequest::data_page_row_count)
-      .def_rw("write_batch_size", &WriteRequest::write_batch_size)
-      .def_rw("default_columns", &WriteRequest::default_columns)
-      .def_rw("columns", &WriteRequest::columns)
-      .def_rw("custom_metadata", &WriteRequest::custom_metadata)
-      .def_rw("app_transactions", &WriteRequest::app_transactions)
-      .def_rw("max_commit_retries", &WriteRequest::max_commit_retries)
-      .def_rw("create_checkpoint", &WriteRequest::create_checkpoint)
-      .def_rw("cleanup_expired_logs", &WriteRequest::cleanup_expired_logs);
+      .def_rw("data_files", &WriteRequest::data_files)
+      .def_rw("commit", &WriteRequest::commit)
+      .def_rw("app_transactions", &WriteRequest::app_transactions);
 
   // The stream is read on a background thread (WriteTable reads ahead), so the GIL must
   // be free while it runs: a stream backed by Python code takes it batch by batch.
