@@ -157,19 +157,19 @@ def add_actions_table(actions: pa.Table, snapshot: Any, flatten: bool) -> pa.Tab
     columns = [_Column(field, delta_fields[field.name], mapped)
                for field in schema if field.name not in partitions]
     stats = _parse_stats(actions.column("stats"), columns)
-    out = {
-        "path": actions.column("path"),
-        "size_bytes": actions.column("size_bytes"),
-        "modification_time": actions.column("modification_time"),
-        "num_records": stats["num_records"],
-    }
+    fields = [actions.schema.field(name)
+              for name in ("path", "size_bytes", "modification_time")]  # not null
+    arrays = [actions.column(field.name) for field in fields]
+    fields.append(pa.field("num_records", pa.int64()))
+    arrays.append(stats["num_records"])
     if columns:
-        out["null_count"] = stats["null_count"]
-        out["min"] = stats["min"]
-        out["max"] = stats["max"]
+        for name in ("null_count", "min", "max"):
+            fields.append(pa.field(name, stats[name].type))
+            arrays.append(stats[name])
     if partitions:
-        out["partition"] = actions.column("partition")
-    table = pa.table(out)
+        fields.append(actions.schema.field("partition"))
+        arrays.append(actions.column("partition"))
+    table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
     if flatten:
         while any(pa.types.is_struct(f.type) for f in table.schema):
             table = table.flatten()

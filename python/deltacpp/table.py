@@ -482,8 +482,8 @@ class DeltaTable:
         ``starting_timestamp``) to ``ending_version`` (or the last committed at or before
         ``ending_timestamp``; default the newest), with ``_change_type``,
         ``_commit_version`` and ``_commit_timestamp`` columns. ``predicate`` filters the
-        changed rows. With ``allow_out_of_range`` a start after the newest version gives
-        no rows instead of an error."""
+        changed rows. An end after the newest version reads to the newest; with
+        ``allow_out_of_range`` a start after it gives no rows instead of an error."""
         latest = _core.open(self._uri, None)
         if starting_timestamp is not None or ending_timestamp is not None:
             timestamps = latest.version_timestamps()
@@ -504,12 +504,10 @@ class DeltaTable:
                     raise DeltaError(f"no version of table {self._uri} was committed at or "
                                      f"before {ending_timestamp}")
                 ending_version = timestamps[index][0]
-        if starting_version > latest.version or (
-                ending_version is not None and ending_version > latest.version):
-            if allow_out_of_range:
-                if starting_version > latest.version:
-                    return self._empty_changes(latest, columns)
-                ending_version = latest.version
+        if starting_version > latest.version and allow_out_of_range:
+            return self._empty_changes(latest, columns)
+        if ending_version is not None and ending_version > latest.version:
+            ending_version = latest.version  # as Delta Spark: up to the newest there is
         table_columns = None
         if columns is not None:
             table_columns = [c for c in columns if c not in _CHANGE_COLUMNS]

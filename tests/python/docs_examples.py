@@ -54,7 +54,7 @@ if __name__ == "__main__":
             ENGINE = sys.argv[_i + 1]
         elif _arg.startswith("--engine="):
             ENGINE = _arg.split("=", 1)[1]
-    if ENGINE == "deltacpp":
+    if ENGINE == "deltacpp" and "--list" not in sys.argv:
         import deltacpp
 
         sys.modules["deltalake"] = deltacpp
