@@ -293,3 +293,6 @@ def create(uri: str, schema: object, request: WriteRequest) -> dict:
     """
     Creates (or with mode overwrite replaces) the table at `uri` with no rows.
     """
+
+def delete(uri: str, predicate: str | None, request: WriteRequest) -> dict:
+    """Deletes the rows where `predicate` holds (all rows for None)."""

@@ -8,6 +8,7 @@ import json
 import os
 import pathlib
 import threading
+import time
 import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable, Literal, NamedTuple
@@ -24,7 +25,12 @@ from deltacpp.transaction import (
     PostCommitHookProperties,
     apply_commit_settings,
 )
-from deltacpp.writer import check_storage_options, new_request, table_uri_of
+from deltacpp.writer import (
+    WriterProperties,
+    check_storage_options,
+    new_request,
+    table_uri_of,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -150,6 +156,23 @@ def _version_at(timestamps: list[tuple[int, int]], timestamp_ms: int) -> int:
     times = [t for _, t in timestamps]
     index = bisect.bisect_right(times, timestamp_ms) - 1
     return timestamps[max(index, 0)][0]
+
+
+def _positional_commit_args(args: tuple, commit_properties: Any,
+                            post_commithook_properties: Any) -> tuple[Any, Any]:
+    """deltalake still takes the commit settings positionally, with a warning."""
+    if not args:
+        return commit_properties, post_commithook_properties
+    if len(args) > 2:
+        raise TypeError(f"at most 2 positional commit arguments, got {len(args)}")
+    warnings.warn("passing commit_properties and post_commithook_properties "
+                  "positionally is deprecated; pass them as keywords",
+                  DeprecationWarning, stacklevel=3)
+    if commit_properties is None:
+        commit_properties = args[0]
+    if len(args) > 1 and post_commithook_properties is None:
+        post_commithook_properties = args[1]
+    return commit_properties, post_commithook_properties
 
 
 def _warn_partition_filters(partition_filters: Any) -> None:
@@ -529,6 +552,45 @@ class DeltaTable:
             schema = pa.schema([schema.field(c) for c in columns])
         return pa.RecordBatchReader.from_batches(schema, [])
 
+    # --- Changing rows
+
+    def delete(self, predicate: str | None = None,
+               writer_properties: WriterProperties | None = None, *args: Any,
+               commit_properties: CommitProperties | None = None,
+               post_commithook_properties: PostCommitHookProperties | None = None
+               ) -> dict[str, Any]:
+        """Deletes the rows where ``predicate`` holds (SQL-like text, e.g.
+        ``"country = 'US' AND id > 10"``), or every row when it is None, and moves this
+        object to the new version.
+
+        Files whose rows all match are removed without being read, files the predicate's
+        partition values or statistics rule out are not opened, and files with some
+        matching rows are written again without them (with ``writer_properties``).
+        Nothing is committed when no row matches. On a table with the change data feed
+        only whole files can be deleted yet (a predicate that keeps some rows of a file
+        raises DeltaProtocolError).
+
+        Returns the metrics: num_deleted_rows, num_removed_files, num_added_files,
+        num_copied_rows and execution_time_ms.
+        """
+        commit_properties, post_commithook_properties = _positional_commit_args(
+            args, commit_properties, post_commithook_properties)
+        request = new_request("append", None, None, None, None)
+        if writer_properties is not None:
+            writer_properties._apply(request)
+        apply_commit_settings(request, commit_properties, post_commithook_properties)
+        started = time.monotonic()
+        result = _core.delete(self._uri, predicate, request)
+        elapsed_ms = int((time.monotonic() - started) * 1000)
+        self._load(result["version"])
+        return {
+            "num_added_files": result["num_added_files"],
+            "num_removed_files": result["num_removed_files"],
+            "num_deleted_rows": result["num_deleted_rows"],
+            "num_copied_rows": result["num_copied_rows"],
+            "execution_time_ms": elapsed_ms,
+        }
+
     # --- Maintenance
 
     def create_checkpoint(self) -> None:
@@ -558,17 +620,8 @@ class DeltaTable:
         id and history, a new schema, partitioning and properties, no rows).
         ``raise_if_key_not_exists`` refuses ``delta.*`` properties Delta does not know.
         """
-        if args:
-            # deltalake still takes them positionally, with a warning.
-            if len(args) > 2:
-                raise TypeError(f"create() takes at most 2 positional commit arguments, "
-                                f"got {len(args)}")
-            warnings.warn("passing commit_properties and post_commithook_properties "
-                          "positionally is deprecated; pass them as keywords",
-                          DeprecationWarning, stacklevel=2)
-            commit_properties = args[0] if commit_properties is None else commit_properties
-            if len(args) > 1 and post_commithook_properties is None:
-                post_commithook_properties = args[1]
+        commit_properties, post_commithook_properties = _positional_commit_args(
+            args, commit_properties, post_commithook_properties)
         uri = table_uri_of(table_uri)
         check_storage_options(storage_options, uri)
         if raise_if_key_not_exists:

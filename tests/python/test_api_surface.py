@@ -67,7 +67,6 @@ SUBMODULE_GAPS = {
 # each) and delta-rs internals (python_package.md §1.1).
 DELTATABLE_GAPS = {
     "alter": "later: ALTER TABLE operations",
-    "delete": "later",
     "merge": "later",
     "optimize": "later",
     "restore": "later",

@@ -867,3 +867,42 @@ def test_bad_input_type(tmp_path, bad):
 def test_bad_target_type(tmp_path):
     with pytest.raises(TypeError):
         write_deltalake(42, sample())
+
+
+# --- DeltaTable.delete
+
+def test_delete_removes_matching_rows_and_deltalake_agrees(tmp_path):
+    path = tmp_path / "t"
+    data = pa.table({"id": list(range(8)), "part": ["a", "a", "b", "b", "c", "c", "d", "d"]})
+    write_deltalake(path, data, partition_by=["part"])
+    dt = DeltaTable(path)
+    by_partition = dt.delete("part = 'c'")
+    assert dt.version() == 1
+    assert by_partition["num_deleted_rows"] == 2
+    assert by_partition["num_removed_files"] == 1
+    assert by_partition["num_copied_rows"] == 0
+    by_data = dt.delete("id = 0 OR id = 3")
+    assert (by_data["num_deleted_rows"], by_data["num_copied_rows"]) == (2, 2)
+    assert dt.version() == 2
+    expected = data.filter(pc.is_in(data["id"], pa.array([1, 2, 6, 7])))
+    assert rows(dt.to_pyarrow_table(), ["id", "part"]) == rows(expected, ["id", "part"])
+    assert_deltalake_reads(path, expected)
+    assert dt.history(1)[0]["operation"] == "DELETE"
+    nothing = dt.delete("id > 100")
+    assert nothing["num_deleted_rows"] == 0 and dt.version() == 2
+    everything = dt.delete()
+    assert everything["num_deleted_rows"] == 4 and dt.to_pyarrow_table().num_rows == 0
+
+
+def test_delete_errors(tmp_path):
+    path = tmp_path / "t"
+    write_deltalake(path, pa.table({"id": [1, 2], "part": ["a", "a"]}), partition_by=["part"],
+                    configuration={"delta.enableChangeDataFeed": "true"})
+    dt = DeltaTable(path)
+    with pytest.raises(DeltaProtocolError, match="change data feed"):
+        dt.delete("id = 1")  # would rewrite part of a file: no change data files yet
+    assert dt.delete("part = 'a'")["num_deleted_rows"] == 2  # whole files are fine
+    with pytest.raises(DeltaError, match="nope"):
+        dt.delete("nope = 1")
+    with pytest.raises(DeltaError):
+        dt.delete("id = ")

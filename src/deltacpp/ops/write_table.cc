@@ -19,6 +19,7 @@
 #include "deltacpp/kernel/table_features/feature_gate.h"
 #include "deltacpp/ops/write_constraints.h"
 #include "deltacpp/scan/bind_predicate.h"
+#include "deltacpp/scan/change_data.h"
 #include "deltacpp/scan/compute_init.h"
 #include "deltacpp/scan/row_filter.h"
 #include "deltacpp/scan/scan.h"
@@ -217,6 +218,10 @@ class TableWriter {
     return Status::OK();
   }
 
+  // Makes RemoveMatchingRows fail, saying `why`, rather than rewrite a file's rows.
+  void RefuseRewrites(std::string why) { rewrite_refusal_ = std::move(why); }
+  int64_t removed_files() const { return removed_; }
+
   // Removes every file of the snapshot read.
   void RemoveAll() {
     const int64_t now = NowMillis();
@@ -241,6 +246,8 @@ class TableWriter {
         referenced.push_back(column->column[0]);
       }
     }
+    // A predicate of no column (TRUE) still needs one to count rows by.
+    if (referenced.empty()) referenced.push_back(snapshot->schema()->field(0)->name());
     // First the columns the predicate reads, to count matches; the whole rows only for
     // files that keep some.
     DELTACPP_ASSIGN_OR_RAISE(
@@ -269,7 +276,12 @@ class TableWriter {
       if (matching == 0) continue;
       txn_.Remove(RemovalOf(*file, now));
       ++removed_;
+      matched_rows_ += matching;
       if (matching == rows) continue;
+      if (!rewrite_refusal_.empty()) {
+        return DeltaError(DeltaErrorCode::kUnsupportedFeature, rewrite_refusal_,
+                          " (file ", file->path, " holds rows that stay)");
+      }
       DELTACPP_ASSIGN_OR_RAISE(reader, whole->ExecuteFiles({file}));
       while (true) {
         std::shared_ptr<arrow::RecordBatch> batch;
@@ -300,7 +312,16 @@ class TableWriter {
       if (!app.last_updated) app.last_updated = NowMillis();
       txn_.SetAppTransaction(std::move(app));
     }
-    operation.parameters["partitionBy"] = JsonArray(plan_.partitions);
+    if (operation.name != "DELETE") {
+      operation.parameters["partitionBy"] = JsonArray(plan_.partitions);
+    }
+    result.deleted_rows = matched_rows_;
+    if (operation.name == "DELETE") {
+      operation.metrics = {{"numDeletedRows", std::to_string(matched_rows_)},
+                           {"numRemovedFiles", std::to_string(removed_)},
+                           {"numAddedFiles", std::to_string(result.files)},
+                           {"numAddedChangeFiles", "0"}};
+    }
     if (operation.name == "WRITE") {
       operation.metrics = {{"numFiles", std::to_string(result.files)},
                            {"numOutputRows", std::to_string(result.rows)},
@@ -323,6 +344,8 @@ class TableWriter {
   PartitionedWriter writer_;
   int64_t removed_ = 0;
   int64_t rewritten_rows_ = 0;
+  int64_t matched_rows_ = 0;
+  std::string rewrite_refusal_;
 };
 
 const char* ModeName(WriteMode mode) {
@@ -549,6 +572,58 @@ Result<WriteResult> CreateTable(const std::string& table_uri,
   auto empty = arrow::RecordBatchReader::Make({}, schema);
   if (!empty.ok()) return empty.status();
   return Write(table_uri, **empty, options, schema);
+}
+
+Result<WriteResult> DeleteRows(const std::string& table_uri,
+                               const PredicatePtr& predicate,
+                               const WriteOptions& options) {
+  DELTACPP_RETURN_NOT_OK(EnsureComputeInitialized());
+  DELTACPP_RETURN_NOT_OK(ValidateDataFileOptions(options.data_files));
+  DELTACPP_ASSIGN_OR_RAISE(auto table, Table::Open(table_uri));
+  DELTACPP_ASSIGN_OR_RAISE(auto txn, Transaction::Begin(table));
+  const auto& snapshot = txn.read_snapshot();
+  if (snapshot == nullptr) {
+    return DeltaError(DeltaErrorCode::kTableNotFound, "no Delta table at ", table.uri(),
+                      ": nothing to delete from");
+  }
+  DELTACPP_ASSIGN_OR_RAISE(auto mapping, GetColumnMappingMode(snapshot->metadata()));
+  if (mapping != ColumnMappingMode::kNone) {
+    return DeltaError(DeltaErrorCode::kUnsupportedFeature, "table ", table.uri(),
+                      " uses column mapping, which delta-cpp does not write yet");
+  }
+  const Metadata& metadata = snapshot->metadata();
+  WriteOptions delete_options = options;
+  // Without a predicate every row goes; TRUE says so in the same machinery.
+  delete_options.replace_where = predicate != nullptr ? predicate : Literal(true);
+  WritePlan plan;
+  plan.schema = snapshot->schema();
+  plan.partitions = snapshot->partition_columns();
+  DELTACPP_ASSIGN_OR_RAISE(plan.replace_where,
+                           BindPredicate(delete_options.replace_where, *plan.schema));
+  DELTACPP_ASSIGN_OR_RAISE(plan.constraints,
+                           WriteConstraints::Make(plan.schema, metadata.configuration));
+  DataFileOptions files = options.data_files;
+  DELTACPP_ASSIGN_OR_RAISE(files.stats_columns,
+                           StatsColumns::FromConfiguration(metadata.configuration));
+  txn.SetReadsData(true);
+  TableWriter writer(table, txn, delete_options, std::move(plan), std::move(files));
+  auto cdf = metadata.configuration.find(std::string(kEnableChangeDataFeedKey));
+  if (cdf != metadata.configuration.end() && cdf->second == "true") {
+    // Whole files removed are deletes a change data reader derives itself; rows kept
+    // from a file would need change data files, which delta-cpp does not write yet.
+    writer.RefuseRewrites("table " + table.uri() +
+                          " has the change data feed on: delta-cpp deletes there only "
+                          "whole files, and this predicate matches part of one");
+  }
+  DELTACPP_RETURN_NOT_OK(writer.RemoveMatchingRows());
+  if (writer.removed_files() == 0) {
+    WriteResult result;  // nothing matched: nothing to commit
+    result.version = snapshot->version();
+    return result;
+  }
+  Operation operation;
+  operation.name = "DELETE";
+  return writer.Commit(std::move(operation));
 }
 
 }  // namespace deltacpp

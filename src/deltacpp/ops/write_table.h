@@ -1,9 +1,9 @@
 #pragma once
 
 // Writing rows into a Delta table: create it, append to it or overwrite it (all of it
-// or the rows matching a predicate), with schema evolution, in one transaction
-// (txn/transaction.h). Data files are Parquet with per-file statistics, in Hive-style
-// partition folders (partitioned_writer.h).
+// or the rows matching a predicate), with schema evolution, or delete rows, in one
+// transaction (txn/transaction.h). Data files are Parquet with per-file statistics, in
+// Hive-style partition folders (partitioned_writer.h).
 //
 //   WriteOptions options;
 //   options.mode = WriteMode::kAppend;
@@ -73,8 +73,10 @@ struct WriteResult {
   int64_t rows = 0;   // rows written, the data's and those rewritten
   int64_t bytes = 0;
   int64_t removed_files = 0;
-  /// Rows of earlier files written again by a replaceWhere overwrite.
+  /// Rows of earlier files written again by a replaceWhere overwrite or a delete.
   int64_t rewritten_rows = 0;
+  /// Rows a delete (or a replaceWhere overwrite) removed.
+  int64_t deleted_rows = 0;
 };
 
 /// Writes every batch of `data` to the table at `table_uri` as `options` say, then
@@ -96,5 +98,19 @@ DELTACPP_EXPORT Result<WriteResult> WriteTable(const std::string& table_uri,
 DELTACPP_EXPORT Result<WriteResult> CreateTable(
     const std::string& table_uri, const std::shared_ptr<arrow::Schema>& schema,
     const WriteOptions& options);
+
+/// Deletes the rows of the table at `table_uri` where `predicate` holds (every row when
+/// it is null), as Delta Spark's DELETE: files whose rows all match are removed, files
+/// the predicate's partition values or statistics rule out are not opened, and files
+/// with some matching rows are removed and their other rows written again (with
+/// `options.data_files`). Commits operation DELETE with metrics numDeletedRows,
+/// numRemovedFiles, numAddedFiles, numCopiedRows; nothing when no row matches
+/// (`committed` false). Uses `options.commit` and `options.app_transactions`; the rest
+/// of `options` does not apply. Fails with kTableNotFound when there is no table, and
+/// with kUnsupportedFeature for column mapping, or on a table with the change data
+/// feed when a file would keep some rows (delta-cpp writes no change data files yet).
+DELTACPP_EXPORT Result<WriteResult> DeleteRows(const std::string& table_uri,
+                                               const PredicatePtr& predicate,
+                                               const WriteOptions& options);
 
 }  // namespace deltacpp

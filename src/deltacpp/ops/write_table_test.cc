@@ -288,6 +288,70 @@ TEST_F(WriteTableTest, SchemaOverwriteReplacesSchemaAndPartitioning) {
   EXPECT_EQ(first->metadata().id, snapshot->metadata().id);
 }
 
+TEST_F(WriteTableTest, DeleteRemovesMatchingRowsOnly) {
+  WriteOptions options;
+  options.partition_by = {"part"};
+  ASSERT_OK(WriteTable(uri_, *Rows(R"([{"id": 1, "name": "a", "part": "p"},
+                                       {"id": 2, "name": "b", "part": "p"},
+                                       {"id": 3, "name": "c", "part": "q"},
+                                       {"id": 4, "name": null, "part": "r"}])"),
+                       options)
+                .status());
+  // A whole partition: its file goes unread, nothing is rewritten.
+  ASSERT_OK_AND_ASSIGN(auto by_partition,
+                       DeleteRows(uri_, Equal(Column("part"), Literal("q")), {}));
+  EXPECT_TRUE(by_partition.committed);
+  EXPECT_EQ(by_partition.version, 1);
+  EXPECT_EQ(by_partition.deleted_rows, 1);
+  EXPECT_EQ(by_partition.removed_files, 1);
+  EXPECT_EQ(by_partition.files, 0);
+  EXPECT_EQ(Read(), (std::vector<std::string>{"1:a:p", "2:b:p", "4:null:r"}));
+  // Part of a file: its other row is written again; a null predicate keeps the row.
+  ASSERT_OK_AND_ASSIGN(auto by_data,
+                       DeleteRows(uri_, Equal(Column("name"), Literal("a")), {}));
+  EXPECT_EQ(by_data.deleted_rows, 1);
+  EXPECT_EQ(by_data.rewritten_rows, 1);
+  EXPECT_EQ(by_data.files, 1);
+  EXPECT_EQ(Read(), (std::vector<std::string>{"2:b:p", "4:null:r"}));
+  auto table = Table::Open(uri_).ValueOrDie();
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
+  const auto& info = *snapshot->latest_commit_info();
+  EXPECT_EQ(info.operation, "DELETE");
+  EXPECT_EQ(info.operation_metrics.at("numDeletedRows"), "1");
+  EXPECT_EQ(info.operation_metrics.at("numCopiedRows"), "1");
+  EXPECT_EQ(info.operation_parameters.at("predicate"), R"(["name = 'a'"])");
+  // Nothing matching: no commit.
+  ASSERT_OK_AND_ASSIGN(auto none,
+                       DeleteRows(uri_, Equal(Column("id"), Literal(int64_t{99})), {}));
+  EXPECT_FALSE(none.committed);
+  EXPECT_EQ(none.version, 2);
+  // No predicate: every row.
+  ASSERT_OK_AND_ASSIGN(auto all, DeleteRows(uri_, nullptr, {}));
+  EXPECT_EQ(all.deleted_rows, 2);
+  EXPECT_EQ(Read(), (std::vector<std::string>{}));
+  ASSERT_RAISES_DELTA(kInvalidArgument,
+                      DeleteRows(uri_, Equal(Column("nope"), Literal(int64_t{1})), {}));
+  ASSERT_RAISES_DELTA(
+      kTableNotFound,
+      DeleteRows(uri_ + "/missing", Equal(Column("id"), Literal(int64_t{1})), {}));
+}
+
+TEST_F(WriteTableTest, DeleteOnChangeDataTablesRemovesOnlyWholeFiles) {
+  WriteOptions options;
+  options.partition_by = {"part"};
+  options.configuration["delta.enableChangeDataFeed"] = "true";
+  ASSERT_OK(WriteTable(uri_, *Rows(R"([{"id": 1, "name": "a", "part": "p"},
+                                       {"id": 2, "name": "b", "part": "p"},
+                                       {"id": 3, "name": "c", "part": "q"}])"),
+                       options)
+                .status());
+  auto partial = DeleteRows(uri_, Equal(Column("id"), Literal(int64_t{1})), {});
+  ASSERT_RAISES_DELTA(kUnsupportedFeature, partial);
+  EXPECT_NE(partial.status().message().find("change data feed"), std::string::npos);
+  ASSERT_OK(DeleteRows(uri_, Equal(Column("part"), Literal("q")), {}).status());
+  EXPECT_EQ(Read(), (std::vector<std::string>{"1:a:p", "2:b:p"}));
+}
+
 TEST_F(WriteTableTest, ReplaceWhereReplacesOnlyMatchingRows) {
   WriteOptions options;
   options.partition_by = {"part"};

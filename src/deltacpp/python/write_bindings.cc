@@ -68,6 +68,7 @@ nb::dict ResultDict(const WriteResult& result) {
   out["num_added_bytes"] = result.bytes;
   out["num_removed_files"] = result.removed_files;
   out["num_copied_rows"] = result.rewritten_rows;
+  out["num_deleted_rows"] = result.deleted_rows;
   return out;
 }
 
@@ -151,6 +152,23 @@ void BindWrite(nb::module_& module) {
       },
       nb::arg("uri"), nb::arg("schema"), nb::arg("request"),
       "Creates (or with mode overwrite replaces) the table at `uri` with no rows.");
+  module.def(
+      "delete",
+      [](const std::string& uri, std::optional<std::string> predicate,
+         const WriteRequest& request) {
+        WriteResult result;
+        {
+          nb::gil_scoped_release released;
+          PredicatePtr parsed;
+          if (predicate && !predicate->empty()) {
+            parsed = ValueOrThrow(ParsePredicate(*predicate));
+          }
+          result = ValueOrThrow(DeleteRows(uri, parsed, ToWriteOptions(request)));
+        }
+        return ResultDict(result);
+      },
+      nb::arg("uri"), nb::arg("predicate").none(), nb::arg("request"),
+      "Deletes the rows where `predicate` holds (all rows for None).");
 }
 
 }  // namespace deltacpp::python
