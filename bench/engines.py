@@ -73,6 +73,11 @@ def _cli_argv(binary: pathlib.Path) -> Callable[[str, dict], list[str]]:
             "append": ["write", table, params.get("rows", ""), "--mode", "append"],
             "overwrite": ["write", table, params.get("rows", ""), "--mode", "overwrite"],
             "checkpoint": ["checkpoint", table],
+            "delete": ["delete", table, "--where",
+                       f"id >= {params.get('id_from')} AND id < {params.get('id_to')}"],
+            # deltalake's call: retention 0, unchecked, the removed files only (lite).
+            "vacuum": ["vacuum", table, "--retention-hours", "0", "--no-enforce-retention",
+                       "--lite"],
         }
         return [str(binary), *commands[workload]]
     return argv
@@ -149,8 +154,7 @@ def all_engines(deltacpp: pathlib.Path, deltacpp_python: pathlib.Path) -> list[E
     duckdb = _python_failure(_worker_argv("duckdb")("startup", {}))
     engines = [
         Engine("deltacpp", "delta-cpp (C++)", _cli_argv(deltacpp),
-               gaps={**{w: NOT_IMPLEMENTED_YET
-                        for w in ("delete", "merge", "optimize", "vacuum")},
+               gaps={**{w: NOT_IMPLEMENTED_YET for w in ("merge", "optimize")},
                      **{w: NO_PYTHON_OBJECTS for w in IN_MEMORY_READS}},
                count_from_output=_cli_live_files),
         # No gaps written down: the worker finds out which of deltalake's calls the

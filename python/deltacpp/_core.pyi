@@ -296,3 +296,8 @@ def create(uri: str, schema: object, request: WriteRequest) -> dict:
 
 def delete(uri: str, predicate: str | None, request: WriteRequest) -> dict:
     """Deletes the rows where `predicate` holds (all rows for None)."""
+
+def vacuum(uri: str, retention_ms: int | None, dry_run: bool, enforce_retention: bool, full: bool, keep_versions: Sequence[int], request: WriteRequest) -> list[str]:
+    """
+    Deletes the files no version within the retention needs; returns their paths.
+    """

@@ -593,6 +593,37 @@ class DeltaTable:
 
     # --- Maintenance
 
+    def vacuum(self, retention_hours: int | None = None, dry_run: bool = True,
+               enforce_retention_duration: bool = True, *args: Any,
+               commit_properties: CommitProperties | None = None,
+               post_commithook_properties: PostCommitHookProperties | None = None,
+               full: bool = False, keep_versions: list[int] | None = None) -> list[str]:
+        """Deletes the data files the table no longer needs and returns their paths
+        (relative to the table); with ``dry_run`` (the default) only lists them.
+
+        A file goes when the newest version does not use it and it was removed (or, with
+        ``full``, last written) longer ago than ``retention_hours`` (default the table's
+        ``delta.deletedFileRetentionDuration``, a week). A shorter retention needs
+        ``enforce_retention_duration=False``. Without ``full`` only the files of expired
+        removals are deleted (found in the log, no listing); with it every file under the
+        table that nothing needs, as Delta Spark's VACUUM. Live deletion vector files,
+        ``_delta_log`` and hidden files are kept; ``keep_versions`` keeps the files of
+        those versions too. A real run records VACUUM START and VACUUM END commits and
+        moves this object to the newest version.
+        """
+        commit_properties, post_commithook_properties = _positional_commit_args(
+            args, commit_properties, post_commithook_properties)
+        if retention_hours is not None and retention_hours < 0:
+            raise ValueError("The retention period should be positive.")
+        request = new_request("append", None, None, None, None)
+        apply_commit_settings(request, commit_properties, post_commithook_properties)
+        retention_ms = None if retention_hours is None else int(retention_hours * 3_600_000)
+        deleted = _core.vacuum(self._uri, retention_ms, dry_run, enforce_retention_duration,
+                               full, list(keep_versions or []), request)
+        if not dry_run:
+            self._load(None)
+        return deleted
+
     def create_checkpoint(self) -> None:
         """Writes a checkpoint of the version loaded."""
         self._snapshot.checkpoint()

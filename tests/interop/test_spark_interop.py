@@ -164,6 +164,20 @@ def write_tables_with_deltacpp(binary, root: pathlib.Path):
         "id": pa.array([0, 3, 4, 5, 100, 101], pa.int64()),
         "p": pa.array(["a", "b", "c", None, "b", "z"]),
         "v": pa.array([10, 13, 14, 15, 1, 2], pa.int32())}))
+
+    # (h) rows deleted: a whole partition (its file removed unread), then rows of a data
+    # column (the other rows of their files written again)
+    path = root / "deleted"
+    run_deltacpp_write(binary, path, first, scratch, "--partition-by", "p")
+    for where in ("p = 'c'", "v = 10 OR id = 3"):
+        run = subprocess.run([str(binary), "delete", str(path), "--where", where],
+                             capture_output=True, text=True, timeout=120)
+        if run.returncode != 0:
+            pytest.fail(f"deltacpp delete {where} failed: {run.stderr}")
+    tables["deleted"] = (path, pa.table({
+        "id": pa.array([1, 2, 5], pa.int64()),
+        "p": pa.array(["a", "b", None]),
+        "v": pa.array([11, 12, 15], pa.int32())}))
     return tables
 
 

@@ -71,7 +71,6 @@ DELTATABLE_GAPS = {
     "optimize": "later",
     "restore": "later",
     "update": "later",
-    "vacuum": "later",
     "compact_logs": "not planned: delta-rs log compaction",
     "create_write_transaction": "not planned: commits of files written by the caller",
     "deletion_vectors": "not planned: delta-rs's view of the deletion vectors",

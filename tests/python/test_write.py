@@ -906,3 +906,37 @@ def test_delete_errors(tmp_path):
         dt.delete("nope = 1")
     with pytest.raises(DeltaError):
         dt.delete("id = ")
+
+
+# --- DeltaTable.vacuum
+
+def test_vacuum_deletes_what_no_version_needs_and_deltalake_agrees(tmp_path):
+    path = tmp_path / "t"
+    write_deltalake(path, sample(4), partition_by=["country"])
+    write_deltalake(path, sample(4, start=10), mode="overwrite")
+    dt = DeltaTable(path)
+    listed = dt.vacuum(retention_hours=0, enforce_retention_duration=False)
+    assert len(listed) == 3 and all(p.startswith("country=") for p in listed)
+    assert dt.version() == 1  # a dry run commits nothing
+    theirs = deltalake.DeltaTable(str(path)).vacuum(retention_hours=0,
+                                                   enforce_retention_duration=False)
+    assert sorted(listed) == sorted(theirs)
+    deleted = dt.vacuum(retention_hours=0, enforce_retention_duration=False, dry_run=False,
+                        commit_properties=CommitProperties(custom_metadata={"run": "7"}))
+    assert sorted(deleted) == sorted(listed)
+    assert dt.version() == 3
+    assert [h["operation"] for h in dt.history(2)] == ["VACUUM END", "VACUUM START"]
+    assert dt.history(1)[0]["run"] == "7"
+    assert not any((path / p).exists() for p in deleted)
+    assert_deltalake_reads(path, sample(4, start=10))
+    assert dt.vacuum(retention_hours=0, enforce_retention_duration=False, full=True) == []
+
+
+def test_vacuum_refuses_a_retention_below_the_tables(tmp_path):
+    path = tmp_path / "t"
+    write_deltalake(path, sample(2))
+    dt = DeltaTable(path)
+    with pytest.raises(DeltaError, match="168 hours"):
+        dt.vacuum(retention_hours=1)
+    with pytest.raises(ValueError):
+        dt.vacuum(retention_hours=-1)

@@ -58,4 +58,13 @@ CommandRunner AddCheckpointCommand(CLI::App& app);
 /// expired log files (txn/log_cleanup.h), listing each.
 CommandRunner AddCleanupCommand(CLI::App& app);
 
+/// `deltacpp vacuum TABLE [--retention-hours H] [--dry-run] [--no-enforce-retention]
+///                  [--lite] [--keep-versions a,b]`: deletes the data files no version
+/// within the retention needs (ops/vacuum.h), listing each.
+CommandRunner AddVacuumCommand(CLI::App& app);
+
+/// `deltacpp delete TABLE (--where PREDICATE | --all)`: deletes rows (ops/write_table.h
+/// DeleteRows).
+CommandRunner AddDeleteCommand(CLI::App& app);
+
 }  // namespace deltacpp::cli

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
       {"write", deltacpp::cli::AddWriteCommand(app)},
       {"checkpoint", deltacpp::cli::AddCheckpointCommand(app)},
       {"cleanup-metadata", deltacpp::cli::AddCleanupCommand(app)},
+      {"vacuum", deltacpp::cli::AddVacuumCommand(app)},
+      {"delete", deltacpp::cli::AddDeleteCommand(app)},
   };
   CLI11_PARSE(app, argc, argv);
   if (threads > 0) {

@@ -13,7 +13,9 @@
 #include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
+#include "deltacpp/common/ids.h"
 #include "deltacpp/kernel/expressions/predicate_parser.h"
+#include "deltacpp/ops/vacuum.h"
 #include "deltacpp/ops/write_table.h"
 #include "deltacpp/python/arrow_capsule.h"
 #include "deltacpp/python/bindings.h"
@@ -169,6 +171,26 @@ void BindWrite(nb::module_& module) {
       },
       nb::arg("uri"), nb::arg("predicate").none(), nb::arg("request"),
       "Deletes the rows where `predicate` holds (all rows for None).");
+  module.def(
+      "vacuum",
+      [](const std::string& uri, std::optional<int64_t> retention_ms, bool dry_run,
+         bool enforce_retention, bool full, std::vector<int64_t> keep_versions,
+         const WriteRequest& request) {
+        nb::gil_scoped_release released;
+        VacuumOptions options;
+        options.retention_ms = retention_ms;
+        options.dry_run = dry_run;
+        options.enforce_retention = enforce_retention;
+        options.mode = full ? VacuumMode::kFull : VacuumMode::kLite;
+        options.keep_versions = std::move(keep_versions);
+        options.commit = request.commit;
+        auto table = ValueOrThrow(Table::Open(uri));
+        return ValueOrThrow(Vacuum(table, NowMillis(), options)).deleted;
+      },
+      nb::arg("uri"), nb::arg("retention_ms").none(), nb::arg("dry_run"),
+      nb::arg("enforce_retention"), nb::arg("full"), nb::arg("keep_versions"),
+      nb::arg("request"),
+      "Deletes the files no version within the retention needs; returns their paths.");
 }
 
 }  // namespace deltacpp::python

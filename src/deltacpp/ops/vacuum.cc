@@ -1,0 +1,430 @@
+#include "deltacpp/ops/vacuum.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <unordered_set>
+#include <utility>
+
+#include <arrow/util/uri.h>
+
+#include "deltacpp/kernel/deletion_vectors/dv_reader.h"
+#include "deltacpp/kernel/table_features/feature_gate.h"
+#include "deltacpp/txn/log_cleanup.h"
+#include "deltacpp/txn/transaction.h"
+
+namespace deltacpp {
+
+namespace {
+
+constexpr int64_t kMillisPerHour = 3600 * 1000;
+
+std::string Lower(std::string_view text) {
+  std::string lower;
+  lower.reserve(text.size());
+  for (char c : text) {
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return lower;
+}
+
+// "168 hours", "0.5 hours": retentions are talked about in hours (Spark's RETAIN n
+// HOURS, deltalake's retention_hours).
+std::string FormatHours(int64_t millis) {
+  if (millis % kMillisPerHour == 0) {
+    const int64_t hours = millis / kMillisPerHour;
+    return std::to_string(hours) + (hours == 1 ? " hour" : " hours");
+  }
+  char text[64];
+  std::snprintf(text, sizeof(text), "%.6f", static_cast<double>(millis) / kMillisPerHour);
+  std::string hours(text);
+  while (hours.back() == '0') hours.pop_back();
+  if (hours.back() == '.') hours.pop_back();
+  return hours + " hours";
+}
+
+// `path` with empty and "." segments dropped and ".." applied; nullopt when it is empty
+// or climbs out of its root. Log paths are compared with listed names in this form, so
+// that "./a.parquet" still protects "a.parquet".
+std::optional<std::string> NormalizePath(std::string_view path) {
+  std::vector<std::string_view> segments;
+  while (!path.empty()) {
+    const size_t slash = path.find('/');
+    const std::string_view segment = path.substr(0, slash);
+    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
+    if (segment.empty() || segment == ".") continue;
+    if (segment == "..") {
+      if (segments.empty()) return std::nullopt;
+      segments.pop_back();
+      continue;
+    }
+    segments.push_back(segment);
+  }
+  if (segments.empty()) return std::nullopt;
+  std::string normalized;
+  for (const auto& segment : segments) {
+    if (!normalized.empty()) normalized += '/';
+    normalized += segment;
+  }
+  return normalized;
+}
+
+// The scheme of an absolute URI ("s3" of "s3://b/k", "file" of "file:/tmp/x"), or
+// nullopt for a relative reference.
+std::optional<std::string> UriScheme(std::string_view uri) {
+  const size_t colon = uri.find(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  if (!std::isalpha(static_cast<unsigned char>(uri[0]))) return std::nullopt;
+  for (size_t i = 1; i < colon; ++i) {
+    const char c = uri[i];
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' &&
+        c != '.') {
+      return std::nullopt;
+    }
+  }
+  return Lower(uri.substr(0, colon));
+}
+
+// Resolves the paths the log names to paths relative to the table root, as listings
+// name files.
+class TablePaths {
+ public:
+  explicit TablePaths(const ObjectStore& store)
+      : root_(store.FullPath("")), local_(store.is_local()) {
+    if (!local_) table_scheme_ = UriScheme(store.table_uri());
+  }
+
+  // The file that `logged`, a path as the log stores it (a percent-encoded relative or
+  // absolute URI), names under the table root; nullopt for one outside it.
+  std::optional<std::string> Resolve(std::string_view logged) const {
+    const std::optional<std::string> scheme = UriScheme(logged);
+    if (!scheme.has_value()) {
+      if (!logged.empty() && logged[0] == '/') return Under(logged);
+      return NormalizePath(arrow::util::UriUnescape(logged));
+    }
+    if (local_ ? *scheme != "file" : *scheme != table_scheme_) return std::nullopt;
+    std::string_view rest = logged.substr(scheme->size() + 1);
+    if (rest.substr(0, 2) == "//") {
+      rest.remove_prefix(2);
+      if (local_) {
+        // file://host/path: only an empty host or localhost is this machine.
+        const size_t slash = rest.find('/');
+        if (slash == std::string_view::npos) return std::nullopt;
+        const std::string_view host = rest.substr(0, slash);
+        if (!host.empty() && Lower(host) != "localhost") return std::nullopt;
+        rest.remove_prefix(slash);
+      }
+    }
+    return Under(rest);
+  }
+
+  // Resolve for the file of a deletion vector; nullopt for inline vectors. Fails with
+  // kCorruptLog for a malformed descriptor.
+  Result<std::optional<std::string>> ResolveVector(
+      const std::optional<DeletionVectorDescriptor>& dv) const {
+    if (!dv.has_value() || dv->storage_type == "i") return std::nullopt;
+    DELTACPP_ASSIGN_OR_RAISE(std::string path, DeletionVectorPath(*dv));
+    // 'u' vectors give a plain relative path, 'p' vectors an absolute URI.
+    if (dv->storage_type == "u") return NormalizePath(path);
+    return Resolve(path);
+  }
+
+ private:
+  // The part of absolute path `encoded` (a percent-encoded filesystem path, or
+  // bucket/key for object stores) below the table root.
+  std::optional<std::string> Under(std::string_view encoded) const {
+    std::optional<std::string> path = NormalizePath(arrow::util::UriUnescape(encoded));
+    if (!path.has_value()) return std::nullopt;
+    std::optional<std::string> root = NormalizePath(root_);
+    if (!root.has_value()) return std::nullopt;
+    if (path->size() <= root->size() + 1 || path->compare(0, root->size(), *root) != 0 ||
+        (*path)[root->size()] != '/') {
+      return std::nullopt;
+    }
+    return path->substr(root->size() + 1);
+  }
+
+  std::string root_;
+  bool local_;
+  std::optional<std::string> table_scheme_;
+};
+
+// Whether vacuum leaves a file or folder of this name alone, wherever it is: Delta
+// Spark's DeltaTableUtils.isHiddenDirectory.
+class HiddenNames {
+ public:
+  explicit HiddenNames(const Metadata& metadata)
+      : partition_columns_(metadata.partition_columns) {
+    auto formats =
+        metadata.configuration.find(std::string(kUniversalFormatEnabledFormatsKey));
+    if (formats != metadata.configuration.end()) {
+      iceberg_ = Lower(formats->second).find("iceberg") != std::string::npos;
+    }
+  }
+
+  bool IsHidden(std::string_view name) const {
+    if (iceberg_ && name == "metadata") return true;
+    if (name.empty() || (name[0] != '_' && name[0] != '.')) return false;
+    // Change data and Delta indexes go with the data they describe; partition folders
+    // of columns named _x are data.
+    if (name.starts_with("_change_data") || name.starts_with("_delta_index")) {
+      return false;
+    }
+    for (const auto& column : partition_columns_) {
+      if (name.size() > column.size() && name.starts_with(column) &&
+          name[column.size()] == '=') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // True when any segment of relative path `path` is hidden.
+  bool IsHiddenPath(std::string_view path) const {
+    while (!path.empty()) {
+      const size_t slash = path.find('/');
+      if (IsHidden(path.substr(0, slash))) return true;
+      if (slash == std::string_view::npos) break;
+      path.remove_prefix(slash + 1);
+    }
+    return false;
+  }
+
+ private:
+  std::vector<std::string> partition_columns_;
+  bool iceberg_ = false;
+};
+
+struct Candidate {
+  std::string path;
+  int64_t size = 0;
+};
+
+// Adds what `file` needs (itself and its deletion vector file) to `kept`.
+template <typename FileAction>
+Status Keep(const TablePaths& paths, const FileAction& file,
+            std::unordered_set<std::string>& kept) {
+  if (auto path = paths.Resolve(file.path)) kept.insert(std::move(*path));
+  auto vector = paths.ResolveVector(file.deletion_vector);
+  if (!vector.ok()) {
+    return vector.status().WithMessage("data file ", file.path, ": ",
+                                       vector.status().message());
+  }
+  if (vector->has_value()) kept.insert(std::move(**vector));
+  return Status::OK();
+}
+
+// Every file under the table root that `kept` lacks, whose path is not hidden and that
+// was last modified before `cutoff_ms`; folders are walked depth first.
+Result<std::vector<Candidate>> ListUnreferenced(
+    const ObjectStore& store, const HiddenNames& hidden,
+    const std::unordered_set<std::string>& kept, int64_t cutoff_ms,
+    int64_t& directories_listed) {
+  std::vector<Candidate> candidates;
+  std::vector<std::string> folders = {""};
+  while (!folders.empty()) {
+    const std::string folder = std::move(folders.back());
+    folders.pop_back();
+    auto entries = store.List(folder);
+    if (!entries.ok()) {
+      // A folder deleted since its parent was listed holds nothing to delete.
+      if (!folder.empty() &&
+          GetDeltaErrorCode(entries.status()) == DeltaErrorCode::kFileNotFound) {
+        continue;
+      }
+      return entries.status();
+    }
+    ++directories_listed;
+    for (auto& entry : *entries) {
+      if (hidden.IsHidden(entry.name)) continue;
+      std::string path = folder.empty() ? entry.name : folder + "/" + entry.name;
+      if (entry.is_directory) {
+        folders.push_back(std::move(path));
+      } else if (entry.modification_time_ms < cutoff_ms && kept.count(path) == 0) {
+        candidates.push_back(Candidate{std::move(path), entry.size});
+      }
+    }
+  }
+  return candidates;
+}
+
+// The files of the expired tombstones and their deletion vectors that `kept` lacks,
+// that are not hidden, and that still exist.
+Result<std::vector<Candidate>> ExpiredTombstoneFiles(
+    const ObjectStore& store, const TablePaths& paths, const HiddenNames& hidden,
+    const std::vector<const RemoveFile*>& expired,
+    const std::unordered_set<std::string>& kept) {
+  std::unordered_set<std::string> seen;
+  std::vector<Candidate> candidates;
+  for (const RemoveFile* remove : expired) {
+    std::vector<std::string> files;
+    if (auto path = paths.Resolve(remove->path)) files.push_back(std::move(*path));
+    // A malformed descriptor names no file we could delete.
+    auto vector = paths.ResolveVector(remove->deletion_vector);
+    if (vector.ok() && vector->has_value()) files.push_back(std::move(**vector));
+    for (auto& file : files) {
+      if (kept.count(file) != 0 || hidden.IsHiddenPath(file)) continue;
+      if (!seen.insert(file).second) continue;
+      auto info = store.GetInfo(file);
+      if (!info.ok()) {
+        // Vacuumed already: tombstones outlive their files until a checkpoint drops them.
+        if (GetDeltaErrorCode(info.status()) == DeltaErrorCode::kFileNotFound) continue;
+        return info.status();
+      }
+      if (info->is_directory) continue;
+      candidates.push_back(Candidate{std::move(file), info->size});
+    }
+  }
+  return candidates;
+}
+
+// Commits `name`, an operation with no actions, to record vacuum in the table's history.
+Result<int64_t> CommitVacuumOperation(const Table& table, std::string_view name,
+                                      StringMap parameters, StringMap metrics,
+                                      const CommitOptions& options) {
+  DELTACPP_ASSIGN_OR_RAISE(auto txn, Transaction::Begin(table));
+  return txn.Commit(
+      Operation{std::string(name), std::move(parameters), std::move(metrics)}, options);
+}
+
+}  // namespace
+
+Result<int64_t> DeletedFileRetentionMillis(const Metadata& metadata) {
+  auto value = metadata.configuration.find(std::string(kDeletedFileRetentionDurationKey));
+  if (value == metadata.configuration.end()) {
+    return ParseIntervalMillis(kDefaultDeletedFileRetentionDuration);
+  }
+  auto millis = ParseIntervalMillis(value->second);
+  if (!millis.ok()) {
+    return millis.status().WithMessage("table property ",
+                                       kDeletedFileRetentionDurationKey, ": ",
+                                       millis.status().message());
+  }
+  return millis;
+}
+
+Result<VacuumResult> Vacuum(const Table& table, int64_t now_ms,
+                            const VacuumOptions& options) {
+  DELTACPP_ASSIGN_OR_RAISE(auto snapshot, table.LatestSnapshot());
+  const ObjectStore& store = *table.store();
+  const std::string& uri = table.uri();
+  if (auto supported = CheckWriteSupported(snapshot->protocol(), snapshot->metadata());
+      !supported.ok()) {
+    return supported.WithMessage("cannot vacuum table ", uri, ": ", supported.message());
+  }
+
+  auto table_retention = DeletedFileRetentionMillis(snapshot->metadata());
+  if (!table_retention.ok()) {
+    return table_retention.status().WithMessage("cannot vacuum table ", uri, ": ",
+                                                table_retention.status().message());
+  }
+  VacuumResult result;
+  result.version = snapshot->version();
+  result.retention_ms = options.retention_ms.value_or(*table_retention);
+  if (result.retention_ms < 0) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument, "cannot vacuum table ", uri,
+                      ": the retention cannot be negative (", result.retention_ms,
+                      " ms)");
+  }
+  if (options.enforce_retention && result.retention_ms < *table_retention) {
+    return DeltaError(
+        DeltaErrorCode::kInvalidArgument, "cannot vacuum table ", uri,
+        " with a retention of ", FormatHours(result.retention_ms),
+        ": the table's retention (", kDeletedFileRetentionDurationKey, ") is ",
+        FormatHours(*table_retention),
+        ", and deleting files younger than that may break readers of older versions and "
+        "writers still in progress; use a retention of at least ",
+        FormatHours(*table_retention), ", or turn the retention check off");
+  }
+  // A retention reaching back before the epoch's range expires nothing.
+  if (__builtin_sub_overflow(now_ms, result.retention_ms, &result.cutoff_timestamp_ms)) {
+    result.cutoff_timestamp_ms = std::numeric_limits<int64_t>::min();
+  }
+
+  // What readers of the snapshot, of the kept versions and of versions within the
+  // retention need.
+  const TablePaths paths(store);
+  const HiddenNames hidden(snapshot->metadata());
+  std::unordered_set<std::string> kept;
+  for (const auto& add : snapshot->files()) {
+    DELTACPP_RETURN_NOT_OK(Keep(paths, add, kept));
+  }
+  std::vector<const RemoveFile*> expired;
+  for (const auto& remove : snapshot->tombstones()) {
+    if (remove.deletion_timestamp.value_or(0) < result.cutoff_timestamp_ms) {
+      expired.push_back(&remove);
+    } else {
+      DELTACPP_RETURN_NOT_OK(Keep(paths, remove, kept));
+    }
+  }
+  for (int64_t version : options.keep_versions) {
+    if (version == snapshot->version()) continue;
+    DELTACPP_ASSIGN_OR_RAISE(auto old, table.SnapshotAt(version));
+    for (const auto& add : old->files()) DELTACPP_RETURN_NOT_OK(Keep(paths, add, kept));
+  }
+
+  std::vector<Candidate> candidates;
+  if (options.mode == VacuumMode::kFull) {
+    DELTACPP_ASSIGN_OR_RAISE(
+        candidates, ListUnreferenced(store, hidden, kept, result.cutoff_timestamp_ms,
+                                     result.directories_listed));
+  } else {
+    DELTACPP_ASSIGN_OR_RAISE(candidates,
+                             ExpiredTombstoneFiles(store, paths, hidden, expired, kept));
+  }
+  std::sort(candidates.begin(), candidates.end(),
+            [](const Candidate& a, const Candidate& b) { return a.path < b.path; });
+  for (const auto& candidate : candidates) {
+    result.deleted.push_back(candidate.path);
+    result.bytes += candidate.size;
+  }
+  if (options.dry_run || candidates.empty()) return result;
+
+  StringMap parameters = {
+      {"retentionCheckEnabled", options.enforce_retention ? "true" : "false"},
+      {"defaultRetentionMillis", std::to_string(*table_retention)}};
+  if (options.retention_ms.has_value()) {
+    parameters["specifiedRetentionMillis"] = std::to_string(*options.retention_ms);
+  }
+  auto start =
+      CommitVacuumOperation(table, kVacuumStartOperation, std::move(parameters),
+                            {{"numFilesToDelete", std::to_string(candidates.size())},
+                             {"sizeOfDataToDelete", std::to_string(result.bytes)}},
+                            options.commit);
+  if (!start.ok()) {
+    return start.status().WithMessage("cannot vacuum table ", uri,
+                                      ": committing VACUUM START failed, nothing was "
+                                      "deleted: ",
+                                      start.status().message());
+  }
+  result.start_version = *start;
+
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const Status deleted = store.Delete(candidates[i].path);
+    if (deleted.ok()) continue;
+    // Record the failure as Spark does; the deletion error is what the caller needs.
+    (void)CommitVacuumOperation(table, kVacuumEndOperation, {{"status", "FAILED"}}, {},
+                                options.commit);
+    return deleted.WithMessage("vacuum of table ", uri, " failed after deleting ", i,
+                               " of ", candidates.size(), " files: cannot delete ",
+                               candidates[i].path, ": ", deleted.message());
+  }
+
+  auto end = CommitVacuumOperation(
+      table, kVacuumEndOperation, {{"status", "COMPLETED"}},
+      {{"numDeletedFiles", std::to_string(candidates.size())},
+       {"numVacuumedDirectories", std::to_string(result.directories_listed)}},
+      options.commit);
+  if (!end.ok()) {
+    return end.status().WithMessage("table ", uri, ": ", candidates.size(),
+                                    " files were vacuumed, but committing VACUUM END "
+                                    "failed: ",
+                                    end.status().message());
+  }
+  result.end_version = *end;
+  return result;
+}
+
+}  // namespace deltacpp
