@@ -15,11 +15,12 @@ PYTHON_PACKAGE = REPO / "build/dev/python"
 WORKLOADS = {"startup", "open-latest", "time-travel", "full-scan", "filtered-scan",
              "to-pyarrow-table", "to-pandas", "append", "overwrite", "checkpoint", "delete",
              "merge", "optimize", "vacuum"}
-DELTACPP_GAPS = {"delete", "merge", "optimize", "vacuum"}
+DELTACPP_GAPS = {"merge", "optimize"}
 IN_MEMORY_READS = {"to-pyarrow-table", "to-pandas"}
 # What the Python package must run (with a checked result) once it is built.
 PYTHON_PACKAGE_RUNS = {"startup", "open-latest", "time-travel", "full-scan", "filtered-scan",
-                       "to-pyarrow-table", "to-pandas"}
+                       "to-pyarrow-table", "to-pandas", "append", "overwrite", "checkpoint",
+                       "delete", "vacuum"}
 SMOKE_SCAN_ROWS = 20_000
 
 
