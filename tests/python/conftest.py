@@ -3,9 +3,7 @@
 The package is imported from the build tree (build/dev/python, where the build links the
 repository's .py files beside the compiled _core), unless DELTACPP_PYTHON_PATH names
 another folder (e.g. build/release/python, or an install made with pip --target).
-pandas, polars and numpy live apart from the venv's site-packages (in
-.venv/dataframe-packages, see scripts/requirements/dataframes.txt) and are put on the
-path here, before anything imports pyarrow.
+pandas, polars and numpy are put on the path by tests/conftest.py.
 """
 import os
 import pathlib
@@ -13,7 +11,6 @@ import sys
 
 REPO = pathlib.Path(__file__).resolve().parent.parent.parent
 PACKAGE_PATH = pathlib.Path(os.environ.get("DELTACPP_PYTHON_PATH", REPO / "build/dev/python"))
-DATAFRAME_PACKAGES = pathlib.Path(sys.prefix) / "dataframe-packages"
 
 if not (PACKAGE_PATH / "deltacpp").is_dir():
     raise RuntimeError(
@@ -21,5 +18,3 @@ if not (PACKAGE_PATH / "deltacpp").is_dir():
         "or set DELTACPP_PYTHON_PATH"
     )
 sys.path.insert(0, str(PACKAGE_PATH))
-if DATAFRAME_PACKAGES.is_dir():
-    sys.path.insert(1, str(DATAFRAME_PACKAGES))
