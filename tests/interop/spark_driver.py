@@ -12,8 +12,11 @@
       table Spark creates (see read_written, spark_then_deltacpp).
 
 One Spark session (one JVM) does it all: starting it costs 10-25 s, the first Delta
-operation another 10-15 s of JIT warm-up, later operations 0.5-3 s each. Two threads, each
-with its own SparkSession on the shared SparkContext, work on different tables at once.
+operation another 10-15 s of JIT warm-up, later operations 0.5-3 s each. With --threads 2,
+two threads, each with its own SparkSession on the shared SparkContext, work on different
+tables at once; the default is one, because two concurrent DataFrame.toArrow calls were
+seen to hang for good (both JVM "serve-Arrow" threads waiting for a Python side that never
+connected), besides the JDK 17 method-handle race read_written retries.
 
 The jar cache is DELTACPP_IVY_DIR (default: .cache/ivy in the repository). --warm-up
 lists the resolved jars in DELTACPP_IVY_DIR/delta-jars.txt; later runs load those files
@@ -721,7 +724,7 @@ def main():
     parser.add_argument("--warm-up", action="store_true")
     parser.add_argument("--work", type=pathlib.Path)
     parser.add_argument("--only", default="")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--written", type=pathlib.Path,
                         help="JSON file: tables delta-cpp wrote, for Spark to read")
     args = parser.parse_args()
