@@ -1,4 +1,3 @@
-#include <chrono>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -6,6 +5,7 @@
 
 #include "deltacpp/cli/commands.h"
 #include "deltacpp/cli/snapshot_options.h"
+#include "deltacpp/common/ids.h"
 #include "deltacpp/kernel/table.h"
 #include "deltacpp/txn/log_cleanup.h"
 
@@ -28,9 +28,7 @@ Status RunCleanup(const CleanupOptions& options) {
     DELTACPP_ASSIGN_OR_RAISE(cleanup.retention_ms,
                              ParseIntervalMillis(*options.retention));
   }
-  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+  const int64_t now_ms = NowMillis();
   DELTACPP_ASSIGN_OR_RAISE(auto result, CleanupExpiredLogs(*snapshot, now_ms, cleanup));
   const char* verb = options.dry_run ? "would delete" : "deleted";
   for (const auto& name : result.deleted) std::cout << verb << ' ' << name << '\n';

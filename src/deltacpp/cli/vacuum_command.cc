@@ -1,4 +1,3 @@
-#include <chrono>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -8,6 +7,7 @@
 
 #include "deltacpp/cli/commands.h"
 #include "deltacpp/cli/snapshot_options.h"
+#include "deltacpp/common/ids.h"
 #include "deltacpp/kernel/table.h"
 #include "deltacpp/ops/vacuum.h"
 
@@ -43,9 +43,7 @@ Status RunVacuum(const VacuumCommandOptions& options) {
     }
     vacuum.retention_ms = std::llround(millis);
   }
-  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+  const int64_t now_ms = NowMillis();
   DELTACPP_ASSIGN_OR_RAISE(auto result, Vacuum(table, now_ms, vacuum));
   const char* verb = options.dry_run ? "would delete" : "deleted";
   for (const auto& path : result.deleted) std::cout << verb << ' ' << path << '\n';
