@@ -130,16 +130,6 @@ std::string ShowRow(const arrow::RecordBatch& batch, int64_t row) {
   return out + "}";
 }
 
-Result<std::shared_ptr<arrow::Array>> Evaluate(const cp::Expression& expression,
-                                               const arrow::RecordBatch& batch) {
-  DELTACPP_ASSIGN_OR_RAISE(auto result,
-                           cp::ExecuteScalarExpression(expression, cp::ExecBatch(batch)));
-  if (result.is_scalar()) {
-    return arrow::MakeArrayFromScalar(*result.scalar(), batch.num_rows());
-  }
-  return result.make_array();
-}
-
 // Every non-nullable field, through structs (not into arrays or maps, as Delta Spark).
 void CollectNotNull(const arrow::FieldVector& fields, std::vector<int> path,
                     const std::string& prefix, std::vector<std::vector<int>>* paths,
@@ -348,7 +338,7 @@ Result<std::shared_ptr<arrow::RecordBatch>> WriteConstraints::Apply(
   }
   auto full = arrow::RecordBatch::Make(schema_, rows, columns);
   for (const Generated* generated : omitted) {
-    auto value = Evaluate(generated->value, *full);
+    auto value = EvaluateRows(generated->value, *full);
     if (!value.ok()) {
       return WithContext(value.status(), "generated column " +
                                              schema_->field(generated->index)->name() +
@@ -392,7 +382,7 @@ Status WriteConstraints::CheckRows(const arrow::RecordBatch& batch,
                                    const cp::Expression& condition,
                                    const std::string& description,
                                    const Generated* generated) const {
-  auto result = Evaluate(condition, batch);
+  auto result = EvaluateRows(condition, batch);
   if (!result.ok()) return WithContext(result.status(), description);
   const auto& holds = static_cast<const arrow::BooleanArray&>(**result);
   if (holds.true_count() == holds.length()) return Status::OK();
@@ -403,7 +393,7 @@ Status WriteConstraints::CheckRows(const arrow::RecordBatch& batch,
     return Invalid(description + " violated by row " + ShowRow(batch, row));
   }
   std::string expected = "?";
-  auto value = Evaluate(generated->value, *batch.Slice(row, 1));
+  auto value = EvaluateRows(generated->value, *batch.Slice(row, 1));
   if (value.ok()) {
     auto scalar = (*value)->GetScalar(0);
     if (scalar.ok()) expected = ShowValue(**scalar);

@@ -17,6 +17,7 @@
 #include "deltacpp/kernel/schema/schema_json.h"
 #include "deltacpp/kernel/table.h"
 #include "deltacpp/kernel/table_features/feature_gate.h"
+#include "deltacpp/ops/commit_parts.h"
 #include "deltacpp/ops/write_constraints.h"
 #include "deltacpp/scan/bind_predicate.h"
 #include "deltacpp/scan/change_data.h"
@@ -28,6 +29,10 @@
 namespace deltacpp {
 
 namespace {
+
+using internal::JsonString;
+using internal::JsonStringArray;
+using internal::RemovalOf;
 
 bool IsPartitionable(const arrow::DataType& type) {
   return !arrow::is_nested(type.id()) && type.id() != arrow::Type::BINARY;
@@ -94,34 +99,7 @@ Status CheckProtocolCovers(const Protocol& protocol, const arrow::Schema& schema
                     "protocols yet");
 }
 
-std::string JsonText(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string JsonArray(const std::vector<std::string>& values) {
-  std::string out = "[";
-  for (const auto& value : values) out += (out.size() > 1 ? "," : "") + JsonText(value);
-  return out + "]";
-}
-
-RemoveFile RemovalOf(const AddFile& file, int64_t now) {
-  RemoveFile remove;
-  remove.path = file.path;
-  remove.deletion_timestamp = now;
-  remove.data_change = true;
-  remove.extended_file_metadata = true;
-  remove.partition_values = file.partition_values;
-  remove.size = file.size;
-  remove.deletion_vector = file.deletion_vector;
-  return remove;
-}
-
-// A bound predicate evaluated on batches of one schema: true, false or null per row.
+// A bound predicate evaluated on batches of one schema.
 class RowPredicate {
  public:
   static Result<RowPredicate> Make(const PredicatePtr& bound,
@@ -135,18 +113,7 @@ class RowPredicate {
   /// True where the predicate is true; false where it is false or null.
   Result<std::shared_ptr<arrow::BooleanArray>> Holds(
       const arrow::RecordBatch& batch) const {
-    DELTACPP_ASSIGN_OR_RAISE(auto mask,
-                             arrow::compute::ExecuteScalarExpression(
-                                 expression_, arrow::compute::ExecBatch(batch)));
-    if (mask.is_scalar()) {
-      DELTACPP_ASSIGN_OR_RAISE(
-          auto array, arrow::MakeArrayFromScalar(*mask.scalar(), batch.num_rows()));
-      mask = std::move(array);
-    }
-    // Null (unknown) counts as not holding: null AND FALSE is FALSE.
-    DELTACPP_ASSIGN_OR_RAISE(auto valid, arrow::compute::IsValid(mask));
-    DELTACPP_ASSIGN_OR_RAISE(auto holds, arrow::compute::KleeneAnd(mask, valid));
-    return std::static_pointer_cast<arrow::BooleanArray>(holds.make_array());
+    return TrueRows(expression_, batch);
   }
 
  private:
@@ -313,7 +280,7 @@ class TableWriter {
       txn_.SetAppTransaction(std::move(app));
     }
     if (operation.name != "DELETE") {
-      operation.parameters["partitionBy"] = JsonArray(plan_.partitions);
+      operation.parameters["partitionBy"] = JsonStringArray(plan_.partitions);
     }
     result.deleted_rows = matched_rows_;
     if (operation.name == "DELETE") {
@@ -329,7 +296,8 @@ class TableWriter {
                            {"numRemovedFiles", std::to_string(removed_)}};
     }
     if (plan_.replace_where != nullptr) {
-      operation.parameters["predicate"] = JsonArray({options_.replace_where->ToString()});
+      operation.parameters["predicate"] =
+          JsonStringArray({options_.replace_where->ToString()});
       operation.metrics["numCopiedRows"] = std::to_string(rewritten_rows_);
     }
     DELTACPP_ASSIGN_OR_RAISE(result.version, txn_.Commit(operation, options_.commit));
@@ -535,7 +503,7 @@ Result<WriteResult> Write(const std::string& table_uri, arrow::RecordBatchReader
     std::string properties = "{";
     for (const auto& [key, value] : options.configuration) {
       properties +=
-          (properties.size() > 1 ? "," : "") + JsonText(key) + ":" + JsonText(value);
+          (properties.size() > 1 ? "," : "") + JsonString(key) + ":" + JsonString(value);
     }
     operation.parameters["properties"] = properties + "}";
   } else {

@@ -3,6 +3,8 @@
 #include <limits>
 #include <optional>
 
+#include <arrow/array.h>
+#include <arrow/array/util.h>
 #include <arrow/compute/api_scalar.h>
 #include <arrow/compute/api_vector.h>
 #include <arrow/compute/cast.h>
@@ -310,6 +312,33 @@ class FilteringReader : public arrow::RecordBatchReader {
 };
 
 }  // namespace
+
+Result<std::shared_ptr<arrow::Array>> EvaluateRows(const cp::Expression& expression,
+                                                   const arrow::RecordBatch& batch) {
+  DELTACPP_ASSIGN_OR_RAISE(auto result,
+                           cp::ExecuteScalarExpression(expression, cp::ExecBatch(batch)));
+  if (result.is_scalar()) {
+    return arrow::MakeArrayFromScalar(*result.scalar(), batch.num_rows());
+  }
+  return result.make_array();
+}
+
+Result<std::shared_ptr<arrow::BooleanArray>> TrueRows(const cp::Expression& condition,
+                                                      const arrow::RecordBatch& batch) {
+  DELTACPP_ASSIGN_OR_RAISE(auto values, EvaluateRows(condition, batch));
+  if (values->type_id() != arrow::Type::BOOL) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument,
+                      "a condition gave values of type ", values->type()->ToString(),
+                      ", not booleans");
+  }
+  if (values->null_count() == 0) {
+    return std::static_pointer_cast<arrow::BooleanArray>(values);
+  }
+  // null AND FALSE is FALSE: unknown counts as not true.
+  DELTACPP_ASSIGN_OR_RAISE(auto valid, cp::IsValid(values));
+  DELTACPP_ASSIGN_OR_RAISE(auto holds, cp::KleeneAnd(values, valid));
+  return std::static_pointer_cast<arrow::BooleanArray>(holds.make_array());
+}
 
 Result<std::shared_ptr<arrow::RecordBatchReader>> FilterRows(
     std::shared_ptr<arrow::RecordBatchReader> input, const Predicate& bound,

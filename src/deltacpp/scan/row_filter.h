@@ -39,6 +39,17 @@ namespace deltacpp {
 /// logical name path.
 DELTACPP_EXPORT arrow::compute::Expression ToArrowExpression(const Predicate& bound);
 
+/// The value of `expression` (a ToArrowExpression bound to batch's schema) for every row
+/// of `batch`, as an array of its rows (a constant is repeated). Fails with the
+/// evaluation's error (an overflow, a division by zero, a CAST that does not fit).
+DELTACPP_EXPORT Result<std::shared_ptr<arrow::Array>> EvaluateRows(
+    const arrow::compute::Expression& expression, const arrow::RecordBatch& batch);
+
+/// For a condition: true for the rows of `batch` where it is true, false where it is
+/// false or null (the rows a WHERE keeps). Never null.
+DELTACPP_EXPORT Result<std::shared_ptr<arrow::BooleanArray>> TrueRows(
+    const arrow::compute::Expression& condition, const arrow::RecordBatch& batch);
+
 /// The rows of `input` where `bound` (bound to input's schema) is true, at most `limit`
 /// of them; for readers whose rows cannot be filtered at the source.
 DELTACPP_EXPORT Result<std::shared_ptr<arrow::RecordBatchReader>> FilterRows(
