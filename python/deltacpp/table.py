@@ -19,6 +19,7 @@ import pyarrow as pa
 from deltacpp._filters import filters_to_predicate, is_arrow_expression
 from deltacpp._load import _core
 from deltacpp.exceptions import DeltaError, DeltaProtocolError
+from deltacpp.merge import TableMerger
 from deltacpp.schema import Schema
 from deltacpp.transaction import (
     CommitProperties,
@@ -590,6 +591,42 @@ class DeltaTable:
             "num_copied_rows": result["num_copied_rows"],
             "execution_time_ms": elapsed_ms,
         }
+
+    def merge(self, source: Any, predicate: str, source_alias: str | None = None,
+              target_alias: str | None = None, merge_schema: bool = False,
+              error_on_type_mismatch: bool = True,
+              writer_properties: WriterProperties | None = None, streamed_exec: bool = True,
+              max_spill_size: int | None = None, max_temp_directory_size: int | None = None,
+              *args: Any, commit_properties: CommitProperties | None = None,
+              post_commithook_properties: PostCommitHookProperties | None = None
+              ) -> TableMerger:
+        """A MERGE of ``source`` (Arrow data or a pandas DataFrame, read into memory)
+        into this table on ``predicate`` (e.g. ``"target.id = source.id"``); add clauses
+        with the ``when_*`` methods of the TableMerger returned, then ``execute()`` it.
+
+        The predicate's equalities of a target and a source expression are the join's
+        hash key; target files the source's key values rule out by partition values or
+        statistics are not read, and only files where some row changes are written
+        again. ``streamed_exec``, ``max_spill_size`` and ``max_temp_directory_size`` are
+        accepted for deltalake's sake and do nothing. Schema evolution
+        (``merge_schema=True``) is not supported yet, and the source's columns must have
+        the target's types or narrower ones (``error_on_type_mismatch`` is always on).
+        """
+        commit_properties, post_commithook_properties = _positional_commit_args(
+            args, commit_properties, post_commithook_properties)
+        if merge_schema:
+            raise NotImplementedError("merge with merge_schema=True (schema evolution) is "
+                                      "not supported by deltacpp yet")
+        if not isinstance(predicate, str):
+            raise TypeError(f"predicate must be SQL text, got {type(predicate).__name__}")
+        del streamed_exec, max_spill_size, max_temp_directory_size, error_on_type_mismatch
+
+        def on_commit(version: int | None) -> None:
+            self._load(version)
+
+        return TableMerger(self, source, predicate, source_alias, target_alias,
+                           writer_properties, commit_properties, post_commithook_properties,
+                           on_commit)
 
     # --- Maintenance
 

@@ -53,7 +53,6 @@ SUBMODULE_GAPS = {
     "writer": {"convert_to_deltalake": MODULE_GAPS["convert_to_deltalake"]},
     "table": {
         "TableAlterer": "DeltaTable.alter: later (one issue per operation)",
-        "TableMerger": "DeltaTable.merge: later",
         "TableOptimizer": "DeltaTable.optimize: later",
         "DeltaTableConfig": "DeltaTable.table_config: not planned",
     },
@@ -67,7 +66,6 @@ SUBMODULE_GAPS = {
 # each) and delta-rs internals (python_package.md §1.1).
 DELTATABLE_GAPS = {
     "alter": "later: ALTER TABLE operations",
-    "merge": "later",
     "optimize": "later",
     "restore": "later",
     "update": "later",

@@ -434,6 +434,11 @@ struct Sides {
     }
     if (side != 0) {
       rest.erase(rest.begin());
+      const auto& schema = side == kTargetSide ? *target : *source;
+      if (Find(schema, rest[0]) == nullptr) {
+        return DeltaError(DeltaErrorCode::kInvalidArgument, what, ": no column '",
+                          rest[0], "' in the ", Describe(side));
+      }
     } else {
       const bool in_target = Find(*target, path[0]) != nullptr;
       const bool in_source = Find(*source, path[0]) != nullptr;
@@ -671,10 +676,11 @@ class MergePlan {
     // Column index -> its value's expression, unbound and qualified.
     std::vector<PredicatePtr> values(target.num_fields());
     for (const auto& name : clause.except_columns) {
-      if (Sides::Find(target, name) == nullptr) {
-        return DeltaError(
-            DeltaErrorCode::kInvalidArgument, when, " clause: EXCEPT names ", name,
-            ", which the target does not have (", sides.Describe(kTargetSide), ")");
+      if (Sides::Find(target, name) == nullptr &&
+          Sides::Find(*sides.source, name) == nullptr) {
+        return DeltaError(DeltaErrorCode::kInvalidArgument, when,
+                          " clause: EXCEPT names ", name, ", which neither side has (",
+                          sides.Describe(kBothSides), ")");
       }
     }
     if (clause.all_columns) {

@@ -51,7 +51,7 @@ struct DELTACPP_EXPORT MergeClause {
   std::vector<std::pair<std::string, PredicatePtr>> assignments;
   /// kUpdate and kInsert: also every target column the source has a column of the same
   /// name for (Spark's UPDATE SET * and INSERT *), but those in `except_columns`;
-  /// `assignments` go over these.
+  /// `assignments` go over these. An except column may name either side.
   bool all_columns = false;
   std::vector<std::string> except_columns;
 

@@ -9,12 +9,14 @@
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/map.h>
 #include <nanobind/stl/optional.h>
+#include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
 #include "deltacpp/common/ids.h"
 #include "deltacpp/kernel/expressions/predicate_parser.h"
+#include "deltacpp/ops/merge.h"
 #include "deltacpp/ops/vacuum.h"
 #include "deltacpp/ops/write_table.h"
 #include "deltacpp/python/arrow_capsule.h"
@@ -71,6 +73,74 @@ nb::dict ResultDict(const WriteResult& result) {
   out["num_removed_files"] = result.removed_files;
   out["num_copied_rows"] = result.rewritten_rows;
   out["num_deleted_rows"] = result.deleted_rows;
+  return out;
+}
+
+// One WHEN clause from Python: (when, action, condition or None, assignments as
+// (column, expression) texts, all columns, except columns).
+using ClauseTuple = std::tuple<std::string, std::string, std::optional<std::string>,
+                               std::vector<std::pair<std::string, std::string>>, bool,
+                               std::vector<std::string>>;
+
+MergeOptions ToMergeOptions(const std::string& source_alias,
+                            const std::string& target_alias,
+                            const std::vector<ClauseTuple>& clauses,
+                            const WriteRequest& request) {
+  MergeOptions options;
+  options.source_alias = source_alias;
+  options.target_alias = target_alias;
+  options.data_files = request.data_files;
+  options.commit = request.commit;
+  options.app_transactions = ToWriteOptions(request).app_transactions;
+  for (const auto& [when, action, condition, assignments, all_columns, except] : clauses) {
+    MergeClause clause;
+    if (action == "update") {
+      clause.action = MergeAction::kUpdate;
+    } else if (action == "delete") {
+      clause.action = MergeAction::kDelete;
+    } else if (action == "insert") {
+      clause.action = MergeAction::kInsert;
+    } else {
+      throw nb::value_error(("unknown merge action '" + action + "'").c_str());
+    }
+    if (condition && !condition->empty()) {
+      clause.condition = ValueOrThrow(ParsePredicate(*condition));
+    }
+    for (const auto& [column, value] : assignments) {
+      clause.assignments.emplace_back(column, ValueOrThrow(ParseExpression(value)));
+    }
+    clause.all_columns = all_columns;
+    clause.except_columns = except;
+    if (when == "matched") {
+      options.when_matched.push_back(std::move(clause));
+    } else if (when == "not_matched") {
+      options.when_not_matched.push_back(std::move(clause));
+    } else if (when == "not_matched_by_source") {
+      options.when_not_matched_by_source.push_back(std::move(clause));
+    } else {
+      throw nb::value_error(("unknown merge clause kind '" + when + "'").c_str());
+    }
+  }
+  return options;
+}
+
+// deltalake's merge metrics, and the version.
+nb::dict MergeResultDict(const MergeResult& result) {
+  nb::dict out;
+  out["version"] = result.version;
+  out["num_source_rows"] = result.num_source_rows;
+  out["num_target_rows_inserted"] = result.num_target_rows_inserted;
+  out["num_target_rows_updated"] = result.num_target_rows_updated;
+  out["num_target_rows_deleted"] = result.num_target_rows_deleted;
+  out["num_target_rows_copied"] = result.num_target_rows_copied;
+  out["num_output_rows"] = result.num_output_rows;
+  out["num_target_files_scanned"] = result.num_target_files_scanned;
+  out["num_target_files_skipped_during_scan"] = result.num_target_files_skipped;
+  out["num_target_files_added"] = result.num_target_files_added;
+  out["num_target_files_removed"] = result.num_target_files_removed;
+  out["execution_time_ms"] = result.execution_time_ms;
+  out["scan_time_ms"] = result.scan_time_ms;
+  out["rewrite_time_ms"] = result.rewrite_time_ms;
   return out;
 }
 
@@ -171,6 +241,27 @@ void BindWrite(nb::module_& module) {
       },
       nb::arg("uri"), nb::arg("predicate").none(), nb::arg("request"),
       "Deletes the rows where `predicate` holds (all rows for None).");
+  module.def(
+      "merge",
+      [](const std::string& uri, nb::handle stream_capsule, const std::string& predicate,
+         const std::string& source_alias, const std::string& target_alias,
+         const std::vector<ClauseTuple>& clauses, const WriteRequest& request) {
+        auto reader = ImportStream(stream_capsule);
+        MergeResult result;
+        {
+          nb::gil_scoped_release released;
+          auto on = ValueOrThrow(ParsePredicate(predicate));
+          const MergeOptions options =
+              ToMergeOptions(source_alias, target_alias, clauses, request);
+          result = ValueOrThrow(MergeIntoTable(uri, *reader, on, options));
+          reader.reset();
+        }
+        return MergeResultDict(result);
+      },
+      nb::arg("uri"), nb::arg("source"), nb::arg("predicate"), nb::arg("source_alias"),
+      nb::arg("target_alias"), nb::arg("clauses"), nb::arg("request"),
+      "Merges an arrow_array_stream capsule's rows into the table at `uri`; clauses are "
+      "(when, action, condition, assignments, all_columns, except_columns) tuples.");
   module.def(
       "vacuum",
       [](const std::string& uri, std::optional<int64_t> retention_ms, bool dry_run,
