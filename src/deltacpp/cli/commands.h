@@ -67,4 +67,9 @@ CommandRunner AddVacuumCommand(CLI::App& app);
 /// DeleteRows).
 CommandRunner AddDeleteCommand(CLI::App& app);
 
+/// `deltacpp optimize TABLE [--where PARTITION_PREDICATE] [--target-file-size BYTES]
+///                    [--z-order a,b] [--compression C] [--min-commit-interval S]`:
+/// compaction or Z-order (ops/optimize.h), printing its metrics.
+CommandRunner AddOptimizeCommand(CLI::App& app);
+
 }  // namespace deltacpp::cli

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
       {"cleanup-metadata", deltacpp::cli::AddCleanupCommand(app)},
       {"vacuum", deltacpp::cli::AddVacuumCommand(app)},
       {"delete", deltacpp::cli::AddDeleteCommand(app)},
+      {"optimize", deltacpp::cli::AddOptimizeCommand(app)},
   };
   CLI11_PARSE(app, argc, argv);
   if (threads > 0) {
