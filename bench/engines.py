@@ -25,7 +25,6 @@ from typing import Callable
 WORKER = pathlib.Path(__file__).resolve().parent / "worker.py"
 PYTHON = sys.executable
 
-NOT_IMPLEMENTED_YET = "not implemented yet"
 NO_FLOOR_FOR_LOG_WORK = "no floor: this is log work, and plain Parquet has no log"
 NO_PYTHON_OBJECTS = "the CLI makes no pyarrow Table or DataFrame (its read: full-scan)"
 IN_MEMORY_READS = ("to-pyarrow-table", "to-pandas")
@@ -75,6 +74,11 @@ def _cli_argv(binary: pathlib.Path) -> Callable[[str, dict], list[str]]:
             "checkpoint": ["checkpoint", table],
             "delete": ["delete", table, "--where",
                        f"id >= {params.get('id_from')} AND id < {params.get('id_to')}"],
+            # deltalake's calls: an upsert on id; compaction to the default target size.
+            "merge": ["merge", table, params.get("source", ""), "--on",
+                      "target.id = source.id", "--when", "matched THEN UPDATE SET *",
+                      "--when", "not matched THEN INSERT *"],
+            "optimize": ["optimize", table],
             # deltalake's call: retention 0, unchecked, the removed files only (lite).
             "vacuum": ["vacuum", table, "--retention-hours", "0", "--no-enforce-retention",
                        "--lite"],
@@ -154,8 +158,7 @@ def all_engines(deltacpp: pathlib.Path, deltacpp_python: pathlib.Path) -> list[E
     duckdb = _python_failure(_worker_argv("duckdb")("startup", {}))
     engines = [
         Engine("deltacpp", "delta-cpp (C++)", _cli_argv(deltacpp),
-               gaps={**{w: NOT_IMPLEMENTED_YET for w in ("merge", "optimize")},
-                     **{w: NO_PYTHON_OBJECTS for w in IN_MEMORY_READS}},
+               gaps={w: NO_PYTHON_OBJECTS for w in IN_MEMORY_READS},
                count_from_output=_cli_live_files),
         # No gaps written down: the worker finds out which of deltalake's calls the
         # package lacks, and such a run shows as not implemented yet.

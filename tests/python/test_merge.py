@@ -1,4 +1,5 @@
-"""DeltaTable.merge of deltacpp, checked against deltalake 1.6.6 on copies of one table.
+"""DeltaTable.merge and DeltaTable.update of deltacpp, checked against deltalake 1.6.6 on
+copies of one table.
 
 Each case writes the same target with both packages, runs the same merge (source,
 predicate, aliases and clauses) with each, and compares: the rows left, the metrics that
@@ -186,3 +187,65 @@ def test_merge_schema_is_refused(tmp_path):
     with pytest.raises(NotImplementedError, match="schema evolution"):
         deltacpp.DeltaTable(tmp_path).merge(source_rows(), "t.id = s.id", source_alias="s",
                                             target_alias="t", merge_schema=True)
+
+
+# --- DeltaTable.update (a merge of no source rows, in the core)
+
+@pytest.mark.parametrize("partition_by", [None, "part"])
+@pytest.mark.parametrize("updates, predicate", [
+    ({"name": "upper(name)", "score": "score * 2"}, "id > 2"),
+    ({"part": "'moved'"}, "part = 'y'"),
+    ({"score": "0"}, None),
+    ({"name": "'never'"}, "id > 100"),
+])
+def test_update_matches_deltalake(tmp_path, partition_by, updates, predicate):
+    results = []
+    for engine in (deltacpp, deltalake):
+        path = tmp_path / engine.__name__
+        engine.write_deltalake(path, target_rows(), partition_by=partition_by)
+        engine.write_deltalake(path, target_rows().slice(0, 2), mode="append",
+                               partition_by=partition_by)
+        dt = engine.DeltaTable(path)
+        metrics = dt.update(updates, predicate=predicate)
+        results.append((metrics, sorted_rows(deltalake.DeltaTable(path).to_pyarrow_table()),
+                        dt.version()))
+    ours, theirs = results
+    assert ours[1] == theirs[1]
+    assert set(ours[0]) == set(theirs[0])
+    for name in ("num_updated_rows", "num_copied_rows", "num_removed_files"):
+        assert ours[0][name] == theirs[0][name], name
+    assert ours[2] == theirs[2]
+
+
+def test_update_new_values_are_literals(tmp_path):
+    import datetime
+    table = pa.table({"id": [1, 2], "name": ["a", "b"], "flag": [False, False],
+                      "ts": pa.array([None, None], pa.timestamp("us", tz="UTC")),
+                      "day": pa.array([None, None], pa.date32()), "score": [1.0, 2.0]})
+    deltacpp.write_deltalake(tmp_path, table)
+    dt = deltacpp.DeltaTable(tmp_path)
+    moment = datetime.datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=datetime.timezone.utc)
+    metrics = dt.update(new_values={"name": "it's", "flag": True, "ts": moment,
+                                    "day": datetime.date(2024, 2, 29), "score": None},
+                        predicate="id = 1")
+    assert metrics["num_updated_rows"] == 1 and dt.version() == 1
+    row = sorted_rows(deltalake.DeltaTable(tmp_path).to_pyarrow_table())[0]
+    assert row == {"id": 1, "name": "it's", "flag": True, "ts": moment,
+                   "day": datetime.date(2024, 2, 29), "score": None}
+    assert deltalake.DeltaTable(tmp_path).history(1)[0]["operation"] == "UPDATE"
+
+
+def test_update_errors(tmp_path):
+    deltacpp.write_deltalake(tmp_path, target_rows())
+    dt = deltacpp.DeltaTable(tmp_path)
+    with pytest.raises(ValueError, match="Either updates or new_values"):
+        dt.update()
+    with pytest.raises(ValueError, match="at same time"):
+        dt.update({"name": "'x'"}, new_values={"name": "x"})
+    with pytest.raises(TypeError, match="must all be SQL strings"):
+        dt.update({"score": 1})
+    with pytest.raises(DeltaError, match="nope"):
+        dt.update({"nope": "1"})
+    with pytest.raises(DeltaError):
+        dt.update({"score": "'not a number'"})
+    assert dt.version() == 0

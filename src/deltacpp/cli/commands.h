@@ -48,6 +48,15 @@ CommandRunner AddCreateCommand(CLI::App& app);
 /// when missing).
 CommandRunner AddWriteCommand(CLI::App& app);
 
+/// `deltacpp merge TABLE INPUT... --on CONDITION --when CLAUSE... [--source-alias S]
+///                 [--target-alias T] [--format F] [--compression C]`: MERGE INTO
+/// (ops/merge.h), clauses as ParseMergeClause reads them.
+CommandRunner AddMergeCommand(CLI::App& app);
+
+/// `deltacpp update TABLE --set "col = expr"... (--where P | --all)`: UPDATE
+/// (ops/merge.h UpdateRows).
+CommandRunner AddUpdateCommand(CLI::App& app);
+
 /// "key=value" table properties; fails with kInvalidArgument for one without '='.
 Result<StringMap> ParseProperties(const std::vector<std::string>& properties);
 

@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
       {"vacuum", deltacpp::cli::AddVacuumCommand(app)},
       {"delete", deltacpp::cli::AddDeleteCommand(app)},
       {"optimize", deltacpp::cli::AddOptimizeCommand(app)},
+      {"merge", deltacpp::cli::AddMergeCommand(app)},
+      {"update", deltacpp::cli::AddUpdateCommand(app)},
   };
   CLI11_PARSE(app, argc, argv);
   if (threads > 0) {

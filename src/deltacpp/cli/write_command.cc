@@ -7,13 +7,8 @@
 #include <string>
 #include <vector>
 
-#include <arrow/csv/reader.h>
-#include <arrow/io/file.h>
-#include <arrow/io/stdio.h>
-#include <arrow/json/reader.h>
-#include <parquet/arrow/reader.h>
-
 #include "deltacpp/cli/commands.h"
+#include "deltacpp/cli/input_files.h"
 #include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/kernel/table.h"
 #include "deltacpp/ops/write_table.h"
@@ -38,135 +33,6 @@ struct WriteCommandOptions {
   int64_t rows_per_file = 0;
   int64_t rows_per_row_group = 0;
   bool progress = false;
-};
-
-Result<std::string> FormatOf(const WriteCommandOptions& options) {
-  if (!options.format.empty()) return options.format;
-  const std::string& first = options.inputs.front();
-  for (const char* format : {"csv", "json", "parquet"}) {
-    const std::string suffix = std::string(".") + format;
-    if (first.size() > suffix.size() &&
-        first.compare(first.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      return std::string(format);
-    }
-  }
-  if (first.size() > 6 && first.compare(first.size() - 6, 6, ".jsonl") == 0) {
-    return std::string("json");
-  }
-  return DeltaError(DeltaErrorCode::kInvalidArgument, "cannot tell the format of '",
-                    first, "': name it with --format csv|json|parquet");
-}
-
-Result<std::shared_ptr<arrow::io::InputStream>> OpenInput(const std::string& path) {
-  if (path == "-") return std::make_shared<arrow::io::StdinStream>();
-  auto file = arrow::io::ReadableFile::Open(path);
-  if (!file.ok()) {
-    return DeltaError(DeltaErrorCode::kFileNotFound, "cannot open input ", path, ": ",
-                      file.status().message());
-  }
-  return *std::move(file);
-}
-
-// One input file as batches; `types`, when given, fixes column types (CSV, JSON).
-Result<std::shared_ptr<arrow::RecordBatchReader>> OpenReader(
-    const std::string& path, const std::string& format,
-    const std::shared_ptr<arrow::Schema>& types) {
-  if (format == "parquet") {
-    if (path == "-") {
-      return DeltaError(DeltaErrorCode::kInvalidArgument,
-                        "Parquet cannot be read from stdin: give a file");
-    }
-    DELTACPP_ASSIGN_OR_RAISE(auto file, arrow::io::ReadableFile::Open(path));
-    DELTACPP_ASSIGN_OR_RAISE(
-        auto reader, parquet::arrow::OpenFile(file, arrow::default_memory_pool()));
-    DELTACPP_ASSIGN_OR_RAISE(auto batches, reader->GetRecordBatchReader());
-    // The batch reader borrows the file reader: keep it alive with the batches.
-    struct Owning : arrow::RecordBatchReader {
-      std::unique_ptr<parquet::arrow::FileReader> file;
-      std::unique_ptr<arrow::RecordBatchReader> batches;
-      std::shared_ptr<arrow::Schema> schema() const override { return batches->schema(); }
-      arrow::Status ReadNext(std::shared_ptr<arrow::RecordBatch>* batch) override {
-        return batches->ReadNext(batch);
-      }
-    };
-    auto owning = std::make_shared<Owning>();
-    owning->file = std::move(reader);
-    owning->batches = std::move(batches);
-    return owning;
-  }
-  DELTACPP_ASSIGN_OR_RAISE(auto input, OpenInput(path));
-  if (format == "csv") {
-    auto convert = arrow::csv::ConvertOptions::Defaults();
-    if (types != nullptr) {
-      for (const auto& field : types->fields()) {
-        convert.column_types[field->name()] = field->type();
-      }
-    }
-    DELTACPP_ASSIGN_OR_RAISE(
-        auto reader,
-        arrow::csv::StreamingReader::Make(arrow::io::default_io_context(), input,
-                                          arrow::csv::ReadOptions::Defaults(),
-                                          arrow::csv::ParseOptions::Defaults(), convert));
-    return reader;
-  }
-  if (format == "json") {
-    auto parse = arrow::json::ParseOptions::Defaults();
-    if (types != nullptr) {
-      parse.explicit_schema = types;
-      // Columns the table lacks are typed from the data: the schema mode decides.
-      parse.unexpected_field_behavior = arrow::json::UnexpectedFieldBehavior::InferType;
-    }
-    DELTACPP_ASSIGN_OR_RAISE(auto reader,
-                             arrow::json::StreamingReader::Make(
-                                 input, arrow::json::ReadOptions::Defaults(), parse));
-    return reader;
-  }
-  return DeltaError(DeltaErrorCode::kInvalidArgument, "unknown input format '", format,
-                    "' (csv, json or parquet)");
-}
-
-// The inputs one after another, as one stream of the first one's schema.
-class InputsReader : public arrow::RecordBatchReader {
- public:
-  static Result<std::shared_ptr<InputsReader>> Open(
-      std::vector<std::string> paths, std::string format,
-      std::shared_ptr<arrow::Schema> types) {
-    auto reader = std::shared_ptr<InputsReader>(new InputsReader());
-    reader->paths_ = std::move(paths);
-    reader->format_ = std::move(format);
-    DELTACPP_ASSIGN_OR_RAISE(reader->current_,
-                             OpenReader(reader->paths_[0], reader->format_, types));
-    reader->schema_ = reader->current_->schema();
-    // Later files are read with the first one's types.
-    reader->types_ = types != nullptr ? types : reader->schema_;
-    return reader;
-  }
-
-  std::shared_ptr<arrow::Schema> schema() const override { return schema_; }
-
-  arrow::Status ReadNext(std::shared_ptr<arrow::RecordBatch>* batch) override {
-    while (true) {
-      DELTACPP_RETURN_NOT_OK(current_->ReadNext(batch));
-      if (*batch != nullptr) {
-        if (!(*batch)->schema()->Equals(*schema_, /*check_metadata=*/false)) {
-          return DeltaError(DeltaErrorCode::kInvalidArgument, "input ", paths_[next_ - 1],
-                            " has other columns than ", paths_[0]);
-        }
-        return Status::OK();
-      }
-      if (next_ >= paths_.size()) return Status::OK();
-      DELTACPP_ASSIGN_OR_RAISE(current_, OpenReader(paths_[next_++], format_, types_));
-    }
-  }
-
- private:
-  InputsReader() = default;
-  std::vector<std::string> paths_;
-  std::string format_;
-  std::shared_ptr<arrow::Schema> schema_;
-  std::shared_ptr<arrow::Schema> types_;
-  std::shared_ptr<arrow::RecordBatchReader> current_;
-  size_t next_ = 1;
 };
 
 std::string FormatBytes(int64_t bytes) {
@@ -217,7 +83,7 @@ Status RunWrite(const WriteCommandOptions& options) {
   }
   if (options.progress) write.on_progress = ProgressPrinter();
   DELTACPP_ASSIGN_OR_RAISE(write.configuration, ParseProperties(options.properties));
-  DELTACPP_ASSIGN_OR_RAISE(auto format, FormatOf(options));
+  DELTACPP_ASSIGN_OR_RAISE(auto format, InputFormat(options.format, options.inputs));
   // Text inputs take the table's column types when the table exists.
   std::shared_ptr<arrow::Schema> types;
   DELTACPP_ASSIGN_OR_RAISE(auto table, Table::Open(options.table));
@@ -226,8 +92,7 @@ Status RunWrite(const WriteCommandOptions& options) {
       write.schema_mode != SchemaMode::kOverwrite) {
     types = (*snapshot)->schema();
   }
-  DELTACPP_ASSIGN_OR_RAISE(auto inputs,
-                           InputsReader::Open(options.inputs, format, types));
+  DELTACPP_ASSIGN_OR_RAISE(auto inputs, OpenInputs(options.inputs, format, types));
   DELTACPP_ASSIGN_OR_RAISE(auto result, WriteTable(options.table, *inputs, write));
   if (!result.committed) {
     std::cout << "table exists (version " << result.version << "): nothing written\n";

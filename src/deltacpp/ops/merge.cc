@@ -262,6 +262,22 @@ Status ParseStar(std::string_view& text, std::string_view clause, MergeClause& o
 
 }  // namespace
 
+Result<std::vector<std::pair<std::string, PredicatePtr>>> ParseAssignments(
+    std::string_view text) {
+  std::vector<std::pair<std::string, PredicatePtr>> assignments;
+  for (auto part : SplitTopLevel(text, ',')) {
+    auto equals = ScanTopLevel(part, [&](size_t i) { return part[i] == '='; });
+    if (!equals || Trim(part.substr(0, *equals)).empty()) {
+      return DeltaError(DeltaErrorCode::kInvalidArgument,
+                        "expected column = value, not '", part, "'");
+    }
+    DELTACPP_ASSIGN_OR_RAISE(auto value, ParseExpression(part.substr(*equals + 1)));
+    assignments.emplace_back(std::string(Trim(part.substr(0, *equals))),
+                             std::move(value));
+  }
+  return assignments;
+}
+
 Result<std::pair<MergeWhen, MergeClause>> ParseMergeClause(std::string_view text) {
   const std::string_view clause = Trim(text);
   std::string_view rest = clause;
@@ -305,13 +321,11 @@ Result<std::pair<MergeWhen, MergeClause>> ParseMergeClause(std::string_view text
       rest.remove_prefix(1);
     }
     if (!out.all_columns || !rest.empty()) {
-      for (auto part : SplitTopLevel(rest, ',')) {
-        auto equals = ScanTopLevel(part, [&](size_t i) { return part[i] == '='; });
-        if (!equals) return ClauseError(clause, "column = value in SET");
-        DELTACPP_ASSIGN_OR_RAISE(auto value, ParseExpression(part.substr(*equals + 1)));
-        out.assignments.emplace_back(std::string(Trim(part.substr(0, *equals))),
-                                     std::move(value));
+      auto assignments = ParseAssignments(rest);
+      if (!assignments.ok()) {
+        return ClauseError(clause, std::string(assignments.status().message()));
       }
+      out.assignments = *std::move(assignments);
     }
     rest = {};
   } else if (ConsumeKeyword(rest, "insert")) {
@@ -527,6 +541,11 @@ std::vector<PredicatePtr> Conjuncts(const PredicatePtr& predicate) {
 // The rows of `batch` as one struct array of fields `fields` (the batch's columns).
 Result<std::shared_ptr<arrow::Array>> StructOf(const arrow::RecordBatch& batch,
                                                const arrow::FieldVector& fields) {
+  if (fields.empty()) {
+    // No child to take the length from (an UPDATE's source has no columns).
+    return std::make_shared<arrow::StructArray>(arrow::struct_({}), batch.num_rows(),
+                                                arrow::ArrayVector{});
+  }
   DELTACPP_ASSIGN_OR_RAISE(auto rows, arrow::StructArray::Make(batch.columns(), fields));
   return rows;
 }
@@ -565,9 +584,11 @@ struct BoundClause {
 // Everything one merge decides before it reads the target.
 class MergePlan {
  public:
+  // `by_source_label` names the WHEN NOT MATCHED BY SOURCE clauses in errors.
   static Result<MergePlan> Make(const Sides& sides, const PredicatePtr& on,
                                 const MergeOptions& options,
-                                const WriteConstraints& rules) {
+                                const WriteConstraints& rules,
+                                const std::string& by_source_label) {
     MergePlan plan;
     plan.sides_ = &sides;
     DELTACPP_ASSIGN_OR_RAISE(auto qualified,
@@ -614,8 +635,17 @@ class MergePlan {
     DELTACPP_RETURN_NOT_OK(plan.BindClauses(options.when_not_matched, "WHEN NOT MATCHED",
                                             kSourceSide, rules, plan.not_matched_));
     DELTACPP_RETURN_NOT_OK(plan.BindClauses(options.when_not_matched_by_source,
-                                            "WHEN NOT MATCHED BY SOURCE", kTargetSide,
-                                            rules, plan.not_matched_by_source_));
+                                            by_source_label, kTargetSide, rules,
+                                            plan.not_matched_by_source_));
+    for (const auto& clause : options.when_not_matched_by_source) {
+      if (clause.condition == nullptr) {
+        plan.by_source_everywhere_ = true;
+        continue;
+      }
+      DELTACPP_ASSIGN_OR_RAISE(
+          auto by_source, sides.Qualify(clause.condition, kTargetSide, by_source_label));
+      plan.by_source_terms_.push_back(sides.Unqualified(by_source));
+    }
     return plan;
   }
 
@@ -628,6 +658,10 @@ class MergePlan {
   const std::vector<Key>& keys() const { return keys_; }
   const std::optional<cp::Expression>& residual() const { return residual_; }
   const std::vector<PredicatePtr>& target_terms() const { return target_terms_; }
+  // The conditions of the WHEN NOT MATCHED BY SOURCE clauses, of the table's columns;
+  // by_source_everywhere() when one has none (it may change a row of any file).
+  const std::vector<PredicatePtr>& by_source_terms() const { return by_source_terms_; }
+  bool by_source_everywhere() const { return by_source_everywhere_; }
   const std::vector<BoundClause>& matched() const { return matched_; }
   const std::vector<BoundClause>& not_matched() const { return not_matched_; }
   const std::vector<BoundClause>& not_matched_by_source() const {
@@ -763,6 +797,8 @@ class MergePlan {
   std::vector<Key> keys_;
   std::optional<cp::Expression> residual_;
   std::vector<PredicatePtr> target_terms_;  // of the table's columns
+  std::vector<PredicatePtr> by_source_terms_;
+  bool by_source_everywhere_ = false;
   std::vector<BoundClause> matched_, not_matched_, not_matched_by_source_;
 };
 
@@ -915,7 +951,7 @@ std::optional<PredicatePtr> LiteralOf(const arrow::Scalar& value) {
 // A filter of the target's files that no row matching a source row fails: the
 // condition's target-only terms, and for keys on a target column the source's key
 // values (a list when few, else their range). Null when nothing narrows the files.
-PredicatePtr FileFilter(const MergePlan& plan, const SourceIndex& index) {
+PredicatePtr MatchFilter(const MergePlan& plan, const SourceIndex& index) {
   constexpr int64_t kMaxListed = 32;
   std::vector<PredicatePtr> terms = plan.target_terms();
   for (size_t k = 0; k < plan.keys().size(); ++k) {
@@ -954,6 +990,17 @@ PredicatePtr FileFilter(const MergePlan& plan, const SourceIndex& index) {
   if (terms.empty()) return nullptr;
   PredicatePtr filter = terms[0];
   for (size_t i = 1; i < terms.size(); ++i) filter = And(filter, terms[i]);
+  return filter;
+}
+
+// A filter of the files that may hold a row the merge changes or needs: one matching a
+// source row (MatchFilter), or one a WHEN NOT MATCHED BY SOURCE clause may change. Null
+// when every file must be read.
+PredicatePtr FileFilter(const MergePlan& plan, const SourceIndex& index,
+                        int64_t source_rows) {
+  PredicatePtr filter = source_rows == 0 ? Literal(false) : MatchFilter(plan, index);
+  if (filter == nullptr || plan.by_source_everywhere()) return nullptr;
+  for (const auto& term : plan.by_source_terms()) filter = Or(filter, term);
   return filter;
 }
 
@@ -1278,28 +1325,84 @@ std::string ClausesJson(const std::vector<MergeClause>& clauses) {
   return out + "]";
 }
 
-}  // namespace
+// How an operation built on the merge's machinery is told apart: MERGE itself, or an
+// UPDATE (a merge of no source rows whose one WHEN NOT MATCHED BY SOURCE clause is the
+// update).
+struct OperationKind {
+  std::string name;        // "MERGE" or "UPDATE"
+  std::string by_source;   // how errors name the WHEN NOT MATCHED BY SOURCE clauses
+  PredicatePtr predicate;  // UPDATE's WHERE (null: every row)
+};
 
-Result<MergeResult> MergeIntoTable(const std::string& table_uri,
-                                   arrow::RecordBatchReader& source,
-                                   const PredicatePtr& on, const MergeOptions& options) {
+Operation MergeOperation(const PredicatePtr& on, const MergeOptions& options,
+                         const MergeResult& result) {
+  Operation operation;
+  operation.name = "MERGE";
+  operation.parameters = {
+      {"predicate", JsonStringArray({on->ToString()})},
+      {"matchedPredicates", ClausesJson(options.when_matched)},
+      {"notMatchedPredicates", ClausesJson(options.when_not_matched)},
+      {"notMatchedBySourcePredicates", ClausesJson(options.when_not_matched_by_source)}};
+  auto metric = [&](const char* name, int64_t value) {
+    operation.metrics[name] = std::to_string(value);
+  };
+  metric("numSourceRows", result.num_source_rows);
+  metric("numTargetRowsInserted", result.num_target_rows_inserted);
+  metric("numTargetRowsUpdated", result.num_target_rows_updated);
+  metric("numTargetRowsMatchedUpdated", result.num_target_rows_matched_updated);
+  metric("numTargetRowsNotMatchedBySourceUpdated",
+         result.num_target_rows_not_matched_by_source_updated);
+  metric("numTargetRowsDeleted", result.num_target_rows_deleted);
+  metric("numTargetRowsMatchedDeleted", result.num_target_rows_matched_deleted);
+  metric("numTargetRowsNotMatchedBySourceDeleted",
+         result.num_target_rows_not_matched_by_source_deleted);
+  metric("numTargetRowsCopied", result.num_target_rows_copied);
+  metric("numOutputRows", result.num_output_rows);
+  metric("numTargetFilesAdded", result.num_target_files_added);
+  metric("numTargetFilesRemoved", result.num_target_files_removed);
+  metric("numTargetBytesAdded", result.num_target_bytes_added);
+  metric("numTargetBytesRemoved", result.num_target_bytes_removed);
+  metric("numTargetChangeFilesAdded", 0);
+  metric("executionTimeMs", result.execution_time_ms);
+  metric("scanTimeMs", result.scan_time_ms);
+  metric("rewriteTimeMs", result.rewrite_time_ms);
+  return operation;
+}
+
+Operation UpdateOperation(const PredicatePtr& predicate, const MergeResult& result) {
+  Operation operation;
+  operation.name = "UPDATE";
+  operation.parameters = {
+      {"predicate",
+       JsonStringArray({predicate != nullptr ? predicate->ToString() : "true"})}};
+  auto metric = [&](const char* name, int64_t value) {
+    operation.metrics[name] = std::to_string(value);
+  };
+  metric("numUpdatedRows", result.num_target_rows_updated);
+  metric("numCopiedRows", result.num_target_rows_copied);
+  metric("numAddedFiles", result.num_target_files_added);
+  metric("numRemovedFiles", result.num_target_files_removed);
+  metric("numAddedBytes", result.num_target_bytes_added);
+  metric("numRemovedBytes", result.num_target_bytes_removed);
+  metric("numAddedChangeFiles", 0);
+  metric("executionTimeMs", result.execution_time_ms);
+  metric("scanTimeMs", result.scan_time_ms);
+  metric("rewriteTimeMs", result.rewrite_time_ms);
+  return operation;
+}
+
+Result<MergeResult> RunMerge(const std::string& table_uri,
+                             arrow::RecordBatchReader& source, const PredicatePtr& on,
+                             const MergeOptions& options, const OperationKind& kind) {
   const auto started = Clock::now();
   DELTACPP_RETURN_NOT_OK(EnsureComputeInitialized());
   DELTACPP_RETURN_NOT_OK(ValidateDataFileOptions(options.data_files));
-  if (on == nullptr) {
-    return DeltaError(DeltaErrorCode::kInvalidArgument, "a merge needs a condition");
-  }
-  if (options.when_matched.empty() && options.when_not_matched.empty() &&
-      options.when_not_matched_by_source.empty()) {
-    return DeltaError(DeltaErrorCode::kInvalidArgument,
-                      "a merge needs at least one WHEN clause");
-  }
   DELTACPP_ASSIGN_OR_RAISE(auto table, Table::Open(table_uri));
   DELTACPP_ASSIGN_OR_RAISE(auto txn, Transaction::Begin(table));
   const auto& snapshot = txn.read_snapshot();
   if (snapshot == nullptr) {
     return DeltaError(DeltaErrorCode::kTableNotFound, "no Delta table at ", table.uri(),
-                      ": nothing to merge into");
+                      ": nothing to ", kind.name == "MERGE" ? "merge into" : "update");
   }
   DELTACPP_ASSIGN_OR_RAISE(auto mapping, GetColumnMappingMode(snapshot->metadata()));
   if (mapping != ColumnMappingMode::kNone) {
@@ -1312,7 +1415,8 @@ Result<MergeResult> MergeIntoTable(const std::string& table_uri,
                            WriteConstraints::Make(schema, metadata.configuration));
   DELTACPP_ASSIGN_OR_RAISE(auto source_batch, ReadSource(source, *schema, table.uri()));
   const Sides sides = Sides::Make(options, schema, source_batch->schema());
-  DELTACPP_ASSIGN_OR_RAISE(auto plan, MergePlan::Make(sides, on, options, rules));
+  DELTACPP_ASSIGN_OR_RAISE(auto plan,
+                           MergePlan::Make(sides, on, options, rules, kind.by_source));
   DELTACPP_ASSIGN_OR_RAISE(auto source_struct,
                            StructOf(*source_batch, sides.source->fields()));
   DELTACPP_ASSIGN_OR_RAISE(auto joined_source,
@@ -1321,9 +1425,7 @@ Result<MergeResult> MergeIntoTable(const std::string& table_uri,
 
   MergeResult result;
   result.num_source_rows = source_batch->num_rows();
-  // Rows not matched by the source may change in any file: then every file is read.
-  PredicatePtr file_filter;
-  if (plan.not_matched_by_source().empty()) file_filter = FileFilter(plan, index);
+  const PredicatePtr file_filter = FileFilter(plan, index, result.num_source_rows);
   DELTACPP_ASSIGN_OR_RAISE(auto all_files, ScanBuilder(snapshot).Build());
   std::shared_ptr<Scan> candidates = all_files;
   if (file_filter != nullptr) {
@@ -1356,10 +1458,12 @@ Result<MergeResult> MergeIntoTable(const std::string& table_uri,
     DELTACPP_ASSIGN_OR_RAISE(bool rewritten, merger.MergeFile(*rows));
     if (!rewritten) continue;
     if (change_data_feed) {
-      return DeltaError(DeltaErrorCode::kUnsupportedFeature, "table ", table.uri(),
-                        " has the change data feed on: delta-cpp merges there only "
-                        "inserts, and this merge changes rows of ",
-                        file->path, " (it writes no change data files yet)");
+      return DeltaError(
+          DeltaErrorCode::kUnsupportedFeature, "table ", table.uri(),
+          " has the change data feed on: delta-cpp ",
+          kind.name == "MERGE" ? "merges there only inserts" : "cannot update there",
+          ", and this ", kind.name, " changes rows of ", file->path,
+          " (it writes no change data files yet)");
     }
     removed.push_back(RemovalOf(*file, now));
     result.num_target_bytes_removed += file->size;
@@ -1393,38 +1497,63 @@ Result<MergeResult> MergeIntoTable(const std::string& table_uri,
     txn.SetAppTransaction(std::move(app));
   }
   result.execution_time_ms = MillisSince(started);
-  Operation operation;
-  operation.name = "MERGE";
-  operation.parameters = {
-      {"predicate", JsonStringArray({on->ToString()})},
-      {"matchedPredicates", ClausesJson(options.when_matched)},
-      {"notMatchedPredicates", ClausesJson(options.when_not_matched)},
-      {"notMatchedBySourcePredicates", ClausesJson(options.when_not_matched_by_source)}};
-  auto metric = [&](const char* name, int64_t value) {
-    operation.metrics[name] = std::to_string(value);
-  };
-  metric("numSourceRows", result.num_source_rows);
-  metric("numTargetRowsInserted", result.num_target_rows_inserted);
-  metric("numTargetRowsUpdated", result.num_target_rows_updated);
-  metric("numTargetRowsMatchedUpdated", result.num_target_rows_matched_updated);
-  metric("numTargetRowsNotMatchedBySourceUpdated",
-         result.num_target_rows_not_matched_by_source_updated);
-  metric("numTargetRowsDeleted", result.num_target_rows_deleted);
-  metric("numTargetRowsMatchedDeleted", result.num_target_rows_matched_deleted);
-  metric("numTargetRowsNotMatchedBySourceDeleted",
-         result.num_target_rows_not_matched_by_source_deleted);
-  metric("numTargetRowsCopied", result.num_target_rows_copied);
-  metric("numOutputRows", result.num_output_rows);
-  metric("numTargetFilesAdded", result.num_target_files_added);
-  metric("numTargetFilesRemoved", result.num_target_files_removed);
-  metric("numTargetBytesAdded", result.num_target_bytes_added);
-  metric("numTargetBytesRemoved", result.num_target_bytes_removed);
-  metric("numTargetChangeFilesAdded", 0);
-  metric("executionTimeMs", result.execution_time_ms);
-  metric("scanTimeMs", result.scan_time_ms);
-  metric("rewriteTimeMs", result.rewrite_time_ms);
+  const Operation operation = kind.name == "MERGE"
+                                  ? MergeOperation(on, options, result)
+                                  : UpdateOperation(kind.predicate, result);
   DELTACPP_ASSIGN_OR_RAISE(result.version, txn.Commit(operation, options.commit));
   result.committed = true;
+  return result;
+}
+
+}  // namespace
+
+Result<MergeResult> MergeIntoTable(const std::string& table_uri,
+                                   arrow::RecordBatchReader& source,
+                                   const PredicatePtr& on, const MergeOptions& options) {
+  if (on == nullptr) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument, "a merge needs a condition");
+  }
+  if (options.when_matched.empty() && options.when_not_matched.empty() &&
+      options.when_not_matched_by_source.empty()) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument,
+                      "a merge needs at least one WHEN clause");
+  }
+  return RunMerge(table_uri, source, on, options,
+                  {"MERGE", "WHEN NOT MATCHED BY SOURCE", nullptr});
+}
+
+Result<UpdateResult> UpdateRows(
+    const std::string& table_uri, const PredicatePtr& predicate,
+    std::vector<std::pair<std::string, PredicatePtr>> assignments,
+    const UpdateOptions& options) {
+  if (assignments.empty()) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument,
+                      "an update needs at least one column to set");
+  }
+  MergeOptions merge;
+  merge.target_alias.clear();
+  merge.source_alias.clear();
+  merge.when_not_matched_by_source.push_back(
+      MergeClause::Update(std::move(assignments), predicate));
+  merge.data_files = options.data_files;
+  merge.app_transactions = options.app_transactions;
+  merge.commit = options.commit;
+  auto no_rows = arrow::RecordBatchReader::Make({}, arrow::schema({}));
+  if (!no_rows.ok()) return no_rows.status();
+  DELTACPP_ASSIGN_OR_RAISE(auto merged, RunMerge(table_uri, **no_rows, Literal(false),
+                                                 merge, {"UPDATE", "UPDATE", predicate}));
+  UpdateResult result;
+  result.version = merged.version;
+  result.committed = merged.committed;
+  result.num_updated_rows = merged.num_target_rows_updated;
+  result.num_copied_rows = merged.num_target_rows_copied;
+  result.num_added_files = merged.num_target_files_added;
+  result.num_removed_files = merged.num_target_files_removed;
+  result.num_added_bytes = merged.num_target_bytes_added;
+  result.num_removed_bytes = merged.num_target_bytes_removed;
+  result.execution_time_ms = merged.execution_time_ms;
+  result.scan_time_ms = merged.scan_time_ms;
+  result.rewrite_time_ms = merged.rewrite_time_ms;
   return result;
 }
 

@@ -81,6 +81,12 @@ enum class MergeWhen { kMatched, kNotMatched, kNotMatchedBySource };
 DELTACPP_EXPORT Result<std::pair<MergeWhen, MergeClause>> ParseMergeClause(
     std::string_view text);
 
+/// "column = value, column = value, ..." (SET lists of UPDATE and MERGE), values being
+/// expressions (predicate_parser.h). Fails with kInvalidArgument for a part without
+/// "column =" or a value that does not parse.
+DELTACPP_EXPORT Result<std::vector<std::pair<std::string, PredicatePtr>>>
+ParseAssignments(std::string_view text);
+
 struct MergeOptions {
   /// How the expressions name the two sides; empty: that side's columns only by name.
   std::string source_alias = "source";
@@ -131,11 +137,11 @@ struct MergeResult {
 /// target's type. Fails, committing nothing, with kTableNotFound when there is no table;
 /// kInvalidArgument for a condition or expression that does not parse or bind (an
 /// unknown column, a column both sides have and the expression does not qualify, a
-/// target column in an insert), an update of an unknown or partition... (any) target
-/// column that does not exist, a value that does not fit its column, a clause of the
-/// wrong action for its WHEN, no clause at all, a target row that more than one source
-/// row matches when there are WHEN MATCHED clauses (Spark's rule: the result would
-/// depend on order), or a row that breaks a constraint; kUnsupportedFeature for column
+/// target column in an insert), an assignment to a column the target lacks, a value
+/// that does not fit its column, a clause of the wrong action for its WHEN, no clause
+/// at all, a target row that more than one source row matches when there are WHEN
+/// MATCHED clauses (Spark's rule: the result would depend on order), or a row that
+/// breaks a constraint; kUnsupportedFeature for column
 /// mapping, or, on a table with the change data feed, a merge that changes existing
 /// rows (delta-cpp writes no change data files yet; inserts alone are fine); kConflict
 /// when a concurrent commit conflicts.
@@ -143,5 +149,44 @@ DELTACPP_EXPORT Result<MergeResult> MergeIntoTable(const std::string& table_uri,
                                                    arrow::RecordBatchReader& source,
                                                    const PredicatePtr& on,
                                                    const MergeOptions& options);
+
+struct UpdateOptions {
+  /// The files written (statistics follow the table's configuration).
+  DataFileOptions data_files;
+  std::vector<SetTransaction> app_transactions;
+  CommitOptions commit;
+};
+
+/// What an update did; the names of Delta Spark's UPDATE metrics.
+struct UpdateResult {
+  /// The version committed; the table's when no row matched (`committed` false).
+  int64_t version = 0;
+  bool committed = false;
+  int64_t num_updated_rows = 0;
+  /// Rows of rewritten files written again unchanged.
+  int64_t num_copied_rows = 0;
+  int64_t num_added_files = 0;
+  int64_t num_removed_files = 0;
+  int64_t num_added_bytes = 0;
+  int64_t num_removed_bytes = 0;
+  int64_t execution_time_ms = 0;
+  int64_t scan_time_ms = 0;
+  int64_t rewrite_time_ms = 0;
+};
+
+/// UPDATE: sets the columns of `assignments` (column -> expression over the row's
+/// columns) in the rows of the table at `table_uri` where `predicate` holds (every row
+/// when null), as Delta Spark's UPDATE: files the predicate's partition values or
+/// statistics rule out are not read, files without a matching row are kept, the others
+/// written again. Generated columns are computed again from the new values. Commits
+/// operation UPDATE with Spark's metrics (numUpdatedRows, numCopiedRows, ...), nothing
+/// when no row matches. Fails, committing nothing, with kTableNotFound, kInvalidArgument
+/// (no assignment, an unknown column, a value that does not fit, a broken constraint),
+/// kUnsupportedFeature (column mapping; a table with the change data feed when a row
+/// changes) and kConflict, as MergeIntoTable.
+DELTACPP_EXPORT Result<UpdateResult> UpdateRows(
+    const std::string& table_uri, const PredicatePtr& predicate,
+    std::vector<std::pair<std::string, PredicatePtr>> assignments,
+    const UpdateOptions& options);
 
 }  // namespace deltacpp

@@ -318,6 +318,58 @@ TEST_F(MergeTest, MissingTableAndMissingClausesFail) {
   EXPECT_NE(none.status().message().find("at least one WHEN clause"), std::string::npos);
 }
 
+TEST_F(MergeTest, MatchedUpdatesRecomputeGeneratedColumnsAndByTargetPruneFiles) {
+  MakeTable();
+  // A WHEN NOT MATCHED BY SOURCE clause with a condition reads only the files where it
+  // may hold (and those the source's keys may match).
+  MergeOptions options;
+  options.when_not_matched_by_source.push_back(
+      MergeClause::Delete(Parse("target.id = 4")));
+  ASSERT_OK_AND_ASSIGN(
+      auto result,
+      MergeIntoTable(uri_, *Rows(R"([{"id": 1, "value": "a", "part": "x"}])"),
+                     Parse("target.id = source.id"), options));
+  EXPECT_EQ(result.num_target_files_scanned, 2);
+  EXPECT_EQ(result.num_target_rows_deleted, 1);
+  EXPECT_EQ(Read().size(), 3u);
+}
+
+TEST_F(MergeTest, UpdateRowsSetsColumnsWhereThePredicateHolds) {
+  MakeTable({"part"});
+  ASSERT_OK_AND_ASSIGN(
+      auto result,
+      UpdateRows(uri_, Parse("id >= 3"),
+                 {{"value", Expr("concat(value, '!')")}, {"part", Expr("'w'")}}, {}));
+  EXPECT_TRUE(result.committed);
+  EXPECT_EQ(result.num_updated_rows, 2);
+  EXPECT_EQ(result.num_removed_files, 2);
+  EXPECT_EQ(Read(), (std::vector<std::string>{"1:a:x", "2:b:x", "3:c!:w", "4:d!:w"}));
+  auto table = Table::Open(uri_).ValueOrDie();
+  auto snapshot = table.LatestSnapshot().ValueOrDie();
+  ASSERT_OK_AND_ASSIGN(auto history,
+                       ReadHistory(*table.store(), snapshot->metadata(), 1));
+  const CommitInfo& info = *history[0].commit_info;
+  EXPECT_EQ(info.operation, "UPDATE");
+  EXPECT_EQ(info.operation_parameters.at("predicate"), R"(["id >= 3"])");
+  EXPECT_EQ(info.operation_metrics.at("numUpdatedRows"), "2");
+
+  // Every row without a predicate; nothing committed when no row matches.
+  ASSERT_OK_AND_ASSIGN(result, UpdateRows(uri_, nullptr, {{"value", Expr("'z'")}}, {}));
+  EXPECT_EQ(result.num_updated_rows, 4);
+  ASSERT_OK_AND_ASSIGN(
+      result, UpdateRows(uri_, Parse("id > 100"), {{"value", Expr("'never'")}}, {}));
+  EXPECT_FALSE(result.committed);
+  EXPECT_EQ(result.num_removed_files, 0);
+
+  auto bad = UpdateRows(uri_, nullptr, {{"nope", Expr("1")}}, {});
+  ASSERT_RAISES_DELTA(kInvalidArgument, bad.status());
+  EXPECT_NE(bad.status().message().find("UPDATE clause sets nope"), std::string::npos)
+      << bad.status().message();
+  auto not_null = UpdateRows(uri_, nullptr, {{"id", NullLiteral()}}, {});
+  ASSERT_RAISES_DELTA(kInvalidArgument, not_null.status());
+  EXPECT_EQ(Read().size(), 4u);
+}
+
 TEST(ParseMergeClauseTest, ReadsEveryForm) {
   ASSERT_OK_AND_ASSIGN(auto update_all, ParseMergeClause("matched THEN UPDATE SET *"));
   EXPECT_EQ(update_all.first, MergeWhen::kMatched);

@@ -263,6 +263,42 @@ void BindWrite(nb::module_& module) {
       "Merges an arrow_array_stream capsule's rows into the table at `uri`; clauses are "
       "(when, action, condition, assignments, all_columns, except_columns) tuples.");
   module.def(
+      "update",
+      [](const std::string& uri, std::optional<std::string> predicate,
+         const std::vector<std::pair<std::string, std::string>>& assignments,
+         const WriteRequest& request) {
+        UpdateResult result;
+        {
+          nb::gil_scoped_release released;
+          PredicatePtr where;
+          if (predicate && !predicate->empty()) {
+            where = ValueOrThrow(ParsePredicate(*predicate));
+          }
+          std::vector<std::pair<std::string, PredicatePtr>> values;
+          for (const auto& [column, value] : assignments) {
+            values.emplace_back(column, ValueOrThrow(ParseExpression(value)));
+          }
+          UpdateOptions options;
+          options.data_files = request.data_files;
+          options.commit = request.commit;
+          options.app_transactions = ToWriteOptions(request).app_transactions;
+          result = ValueOrThrow(UpdateRows(uri, where, std::move(values), options));
+        }
+        nb::dict out;
+        out["version"] = result.version;
+        out["num_added_files"] = result.num_added_files;
+        out["num_removed_files"] = result.num_removed_files;
+        out["num_updated_rows"] = result.num_updated_rows;
+        out["num_copied_rows"] = result.num_copied_rows;
+        out["execution_time_ms"] = result.execution_time_ms;
+        out["scan_time_ms"] = result.scan_time_ms;
+        return out;
+      },
+      nb::arg("uri"), nb::arg("predicate").none(), nb::arg("assignments"),
+      nb::arg("request"),
+      "Sets columns (column, SQL value) in the rows where `predicate` holds (all for "
+      "None).");
+  module.def(
       "vacuum",
       [](const std::string& uri, std::optional<int64_t> retention_ms, bool dry_run,
          bool enforce_retention, bool full, std::vector<int64_t> keep_versions,
