@@ -101,9 +101,8 @@ class TableMerger:
         num_target_files_added, num_target_files_removed, execution_time_ms, scan_time_ms
         and rewrite_time_ms. Raises DeltaError for a predicate or value that does not
         parse or bind, or when two source rows match one target row and a WHEN MATCHED
-        clause exists; DeltaProtocolError for a table whose change data feed the merge
-        would have to record (updates or deletes there are not supported yet);
-        CommitFailedError when a concurrent commit conflicts.
+        clause exists; CommitFailedError when a concurrent commit conflicts. On a table
+        with the change data feed every change is written to change data files too.
         """
         request = new_request("append", None, None, None, None)
         if self._writer_properties is not None:

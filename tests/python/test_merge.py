@@ -14,7 +14,7 @@ import pyarrow as pa
 import pytest
 
 import deltacpp
-from deltacpp.exceptions import DeltaError, DeltaProtocolError
+from deltacpp.exceptions import DeltaError
 
 # Row counts both engines must agree on (file counts and times depend on the layout).
 COMPARED_METRICS = ("num_source_rows", "num_target_rows_inserted", "num_target_rows_updated",
@@ -168,18 +168,27 @@ def test_bad_merges_raise_delta_error_and_commit_nothing(tmp_path, predicate, up
     assert deltacpp.DeltaTable(tmp_path).version() == 0
 
 
-def test_change_data_feed_tables_take_inserts_only(tmp_path):
-    deltacpp.write_deltalake(tmp_path, target_rows(),
-                             configuration={"delta.enableChangeDataFeed": "true"})
-    dt = deltacpp.DeltaTable(tmp_path)
-    dt.merge(source_rows(), "t.id = s.id", source_alias="s", target_alias="t") \
-        .when_not_matched_insert_all(except_cols=["op"]).execute()
-    assert dt.version() == 1
-    with pytest.raises(DeltaProtocolError, match="change data feed"):
+@pytest.mark.parametrize("partition_by", [None, "part"])
+def test_change_data_feed_matches_deltalakes(tmp_path, partition_by):
+    """Both engines merge, then update, a table with the change data feed; deltalake
+    reads the same feed from both."""
+    feeds = []
+    for engine in (deltacpp, deltalake):
+        path = tmp_path / engine.__name__
+        engine.write_deltalake(path, target_rows(), partition_by=partition_by,
+                               configuration={"delta.enableChangeDataFeed": "true"})
+        dt = engine.DeltaTable(path)
         dt.merge(source_rows(), "t.id = s.id", source_alias="s", target_alias="t") \
-            .when_matched_update_all(except_cols=["op"]).execute()
-    changes = deltalake.DeltaTable(tmp_path).load_cdf(starting_version=1).read_all()
-    assert sorted(changes.column("_change_type").to_pylist()) == ["insert", "insert"]
+            .when_matched_delete("s.op = 'delete'") \
+            .when_matched_update({"name": "s.name"}) \
+            .when_not_matched_insert_all(except_cols=["op"]).execute()
+        dt.update({"score": "score + 1"}, predicate="id = 6")
+        changes = pa.table(deltalake.DeltaTable(path).load_cdf(starting_version=1).read_all())
+        feeds.append(sorted_rows(changes.drop_columns(["_commit_timestamp"])))
+    assert feeds[0] == feeds[1]
+    kinds = sorted(row["_change_type"] for row in feeds[0])
+    assert kinds == ["delete", "insert", "insert", "update_postimage", "update_postimage",
+                     "update_preimage", "update_preimage"]
 
 
 def test_merge_schema_is_refused(tmp_path):

@@ -894,14 +894,28 @@ def test_delete_removes_matching_rows_and_deltalake_agrees(tmp_path):
     assert everything["num_deleted_rows"] == 4 and dt.to_pyarrow_table().num_rows == 0
 
 
+def test_delete_on_change_data_tables_matches_deltalakes_feed(tmp_path):
+    feeds = []
+    for engine in (deltacpp, deltalake):
+        path = tmp_path / engine.__name__
+        engine.write_deltalake(path, pa.table({"id": [1, 2, 3], "part": ["a", "a", "b"]}),
+                               partition_by=["part"],
+                               configuration={"delta.enableChangeDataFeed": "true"})
+        dt = engine.DeltaTable(path)
+        assert dt.delete("id = 1")["num_deleted_rows"] == 1  # part of a file
+        assert dt.delete("part = 'b'")["num_deleted_rows"] == 1  # a whole file
+        changes = pa.table(deltalake.DeltaTable(path).load_cdf(starting_version=1).read_all())
+        feeds.append(sorted(changes.drop_columns(["_commit_timestamp"]).to_pylist(),
+                            key=lambda row: (row["_commit_version"], row["id"])))
+    assert feeds[0] == feeds[1]
+    assert [(row["id"], row["_change_type"]) for row in feeds[0]] == [(1, "delete"),
+                                                                     (3, "delete")]
+
+
 def test_delete_errors(tmp_path):
     path = tmp_path / "t"
-    write_deltalake(path, pa.table({"id": [1, 2], "part": ["a", "a"]}), partition_by=["part"],
-                    configuration={"delta.enableChangeDataFeed": "true"})
+    write_deltalake(path, pa.table({"id": [1, 2], "part": ["a", "a"]}), partition_by=["part"])
     dt = DeltaTable(path)
-    with pytest.raises(DeltaProtocolError, match="change data feed"):
-        dt.delete("id = 1")  # would rewrite part of a file: no change data files yet
-    assert dt.delete("part = 'a'")["num_deleted_rows"] == 2  # whole files are fine
     with pytest.raises(DeltaError, match="nope"):
         dt.delete("nope = 1")
     with pytest.raises(DeltaError):

@@ -23,6 +23,7 @@
 #include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/kernel/schema/column_mapping.h"
 #include "deltacpp/kernel/table.h"
+#include "deltacpp/ops/change_data_writer.h"
 #include "deltacpp/ops/commit_parts.h"
 #include "deltacpp/ops/write_constraints.h"
 #include "deltacpp/ops/write_schema.h"
@@ -559,6 +560,16 @@ Result<std::shared_ptr<arrow::Array>> TakeRows(const std::shared_ptr<arrow::Arra
   return taken.make_array();
 }
 
+Result<std::shared_ptr<arrow::RecordBatch>> TakeBatchRows(
+    const std::shared_ptr<arrow::RecordBatch>& batch,
+    const std::vector<int64_t>& indices) {
+  arrow::Int64Builder builder;
+  DELTACPP_RETURN_NOT_OK(builder.AppendValues(indices));
+  DELTACPP_ASSIGN_OR_RAISE(auto index_array, builder.Finish());
+  DELTACPP_ASSIGN_OR_RAISE(auto taken, cp::Take(arrow::Datum(batch), index_array));
+  return taken.record_batch();
+}
+
 std::vector<int64_t> TrueIndices(const arrow::BooleanArray& mask) {
   std::vector<int64_t> indices;
   indices.reserve(mask.true_count());
@@ -1024,7 +1035,8 @@ class Merger {
  public:
   Merger(const Sides& sides, const MergePlan& plan, const SourceIndex& index,
          const std::shared_ptr<arrow::RecordBatch>& joined_source,
-         const WriteConstraints& rules, PartitionedWriter& writer, MergeResult& result)
+         const WriteConstraints& rules, PartitionedWriter& writer,
+         ChangeDataWriter* changes, MergeResult& result)
       : sides_(sides),
         plan_(plan),
         index_(index),
@@ -1032,6 +1044,7 @@ class Merger {
         source_struct_(joined_source->column(1)),
         rules_(rules),
         writer_(writer),
+        changes_(changes),
         result_(result),
         source_matched_(joined_source->num_rows(), false) {}
 
@@ -1071,7 +1084,11 @@ class Merger {
     DELTACPP_ASSIGN_OR_RAISE(
         auto made, ApplyClauses(plan_.not_matched(), "WHEN NOT MATCHED", joined, ignored,
                                 nullptr, &result_.num_target_rows_inserted, nullptr));
-    for (const auto& batch : made) DELTACPP_RETURN_NOT_OK(writer_.Write(batch.rows));
+    for (const auto& batch : made) {
+      DELTACPP_RETURN_NOT_OK(writer_.Write(batch.rows));
+      if (changes_ != nullptr)
+        DELTACPP_RETURN_NOT_OK(changes_->Write(batch.rows, "insert"));
+    }
     return Status::OK();
   }
 
@@ -1135,6 +1152,24 @@ class Merger {
       out.push_back(std::move(result));
     }
     return out;
+  }
+
+  // The change data of one batch: each updated row before and after, each deleted one.
+  Status RecordChanges(const std::shared_ptr<arrow::RecordBatch>& batch,
+                       const std::vector<MadeRows>& updates,
+                       const std::vector<bool>& deleted) {
+    for (const auto& made : updates) {
+      DELTACPP_ASSIGN_OR_RAISE(auto before, TakeBatchRows(batch, made.target_rows));
+      DELTACPP_RETURN_NOT_OK(changes_->Write(before, "update_preimage"));
+      DELTACPP_RETURN_NOT_OK(changes_->Write(made.rows, "update_postimage"));
+    }
+    std::vector<int64_t> gone;
+    for (int64_t i = 0; i < static_cast<int64_t>(deleted.size()); ++i) {
+      if (deleted[i]) gone.push_back(i);
+    }
+    if (gone.empty()) return Status::OK();
+    DELTACPP_ASSIGN_OR_RAISE(auto rows, TakeBatchRows(batch, gone));
+    return changes_->Write(rows, "delete");
   }
 
   // One batch of a target file: (its rows after the merge, whether any changed).
@@ -1228,6 +1263,8 @@ class Merger {
       counts.copied += rows;
       return std::make_pair(batch, false);
     }
+    if (changes_ != nullptr)
+      DELTACPP_RETURN_NOT_OK(RecordChanges(batch, updates, deleted));
     // The batch's rows in their order: deleted ones left out, updated ones replaced.
     std::vector<int64_t> replacement(rows, -1);
     arrow::RecordBatchVector parts = {batch};
@@ -1271,6 +1308,7 @@ class Merger {
   std::shared_ptr<arrow::Array> source_struct_;
   const WriteConstraints& rules_;
   PartitionedWriter& writer_;
+  ChangeDataWriter* changes_;  // null without the change data feed
   MergeResult& result_;
   std::vector<bool> source_matched_;
 };
@@ -1362,7 +1400,7 @@ Operation MergeOperation(const PredicatePtr& on, const MergeOptions& options,
   metric("numTargetFilesRemoved", result.num_target_files_removed);
   metric("numTargetBytesAdded", result.num_target_bytes_added);
   metric("numTargetBytesRemoved", result.num_target_bytes_removed);
-  metric("numTargetChangeFilesAdded", 0);
+  metric("numTargetChangeFilesAdded", result.num_target_change_files_added);
   metric("executionTimeMs", result.execution_time_ms);
   metric("scanTimeMs", result.scan_time_ms);
   metric("rewriteTimeMs", result.rewrite_time_ms);
@@ -1384,7 +1422,7 @@ Operation UpdateOperation(const PredicatePtr& predicate, const MergeResult& resu
   metric("numRemovedFiles", result.num_target_files_removed);
   metric("numAddedBytes", result.num_target_bytes_added);
   metric("numRemovedBytes", result.num_target_bytes_removed);
-  metric("numAddedChangeFiles", 0);
+  metric("numAddedChangeFiles", result.num_target_change_files_added);
   metric("executionTimeMs", result.execution_time_ms);
   metric("scanTimeMs", result.scan_time_ms);
   metric("rewriteTimeMs", result.rewrite_time_ms);
@@ -1445,9 +1483,13 @@ Result<MergeResult> RunMerge(const std::string& table_uri,
   PartitionedWriter writer(table.store(), schema, snapshot->partition_columns(),
                            std::move(file_options));
   auto cdf = metadata.configuration.find(std::string(kEnableChangeDataFeedKey));
-  const bool change_data_feed =
-      cdf != metadata.configuration.end() && cdf->second == "true";
-  Merger merger(sides, plan, index, joined_source, rules, writer, result);
+  std::optional<ChangeDataWriter> changes;
+  if (cdf != metadata.configuration.end() && cdf->second == "true") {
+    changes.emplace(table.store(), schema, snapshot->partition_columns(),
+                    options.data_files);
+  }
+  Merger merger(sides, plan, index, joined_source, rules, writer,
+                changes ? &*changes : nullptr, result);
   // Every row of a file is needed to write it again; only matching it needs the rest.
   DELTACPP_ASSIGN_OR_RAISE(auto reader_scan,
                            ScanBuilder(snapshot).Parallelism(1).Build());
@@ -1457,14 +1499,6 @@ Result<MergeResult> RunMerge(const std::string& table_uri,
     DELTACPP_ASSIGN_OR_RAISE(auto rows, reader_scan->ExecuteFiles({file}));
     DELTACPP_ASSIGN_OR_RAISE(bool rewritten, merger.MergeFile(*rows));
     if (!rewritten) continue;
-    if (change_data_feed) {
-      return DeltaError(
-          DeltaErrorCode::kUnsupportedFeature, "table ", table.uri(),
-          " has the change data feed on: delta-cpp ",
-          kind.name == "MERGE" ? "merges there only inserts" : "cannot update there",
-          ", and this ", kind.name, " changes rows of ", file->path,
-          " (it writes no change data files yet)");
-    }
     removed.push_back(RemovalOf(*file, now));
     result.num_target_bytes_removed += file->size;
   }
@@ -1472,7 +1506,12 @@ Result<MergeResult> RunMerge(const std::string& table_uri,
   const auto rewrite_started = Clock::now();
   DELTACPP_RETURN_NOT_OK(merger.InsertUnmatched());
   DELTACPP_ASSIGN_OR_RAISE(auto added, writer.Close());
+  std::vector<AddCdcFile> change_files;
+  if (changes) {
+    DELTACPP_ASSIGN_OR_RAISE(change_files, changes->Close());
+  }
   result.rewrite_time_ms = MillisSince(rewrite_started);
+  result.num_target_change_files_added = static_cast<int64_t>(change_files.size());
   result.num_target_rows_updated = result.num_target_rows_matched_updated +
                                    result.num_target_rows_not_matched_by_source_updated;
   result.num_target_rows_deleted = result.num_target_rows_matched_deleted +
@@ -1492,6 +1531,7 @@ Result<MergeResult> RunMerge(const std::string& table_uri,
   txn.SetReadsData(true);
   for (auto& remove : removed) txn.Remove(std::move(remove));
   for (auto& add : added) txn.Add(std::move(add));
+  for (auto& change : change_files) txn.AddChangeFile(std::move(change));
   for (SetTransaction app : options.app_transactions) {
     if (!app.last_updated) app.last_updated = NowMillis();
     txn.SetAppTransaction(std::move(app));
@@ -1551,6 +1591,7 @@ Result<UpdateResult> UpdateRows(
   result.num_removed_files = merged.num_target_files_removed;
   result.num_added_bytes = merged.num_target_bytes_added;
   result.num_removed_bytes = merged.num_target_bytes_removed;
+  result.num_added_change_files = merged.num_target_change_files_added;
   result.execution_time_ms = merged.execution_time_ms;
   result.scan_time_ms = merged.scan_time_ms;
   result.rewrite_time_ms = merged.rewrite_time_ms;

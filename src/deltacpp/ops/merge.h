@@ -125,6 +125,8 @@ struct MergeResult {
   int64_t num_target_files_removed = 0;
   int64_t num_target_bytes_added = 0;
   int64_t num_target_bytes_removed = 0;
+  /// Change data files written (tables with the change data feed).
+  int64_t num_target_change_files_added = 0;
   int64_t execution_time_ms = 0;
   int64_t scan_time_ms = 0;
   int64_t rewrite_time_ms = 0;
@@ -141,10 +143,9 @@ struct MergeResult {
 /// that does not fit its column, a clause of the wrong action for its WHEN, no clause
 /// at all, a target row that more than one source row matches when there are WHEN
 /// MATCHED clauses (Spark's rule: the result would depend on order), or a row that
-/// breaks a constraint; kUnsupportedFeature for column
-/// mapping, or, on a table with the change data feed, a merge that changes existing
-/// rows (delta-cpp writes no change data files yet; inserts alone are fine); kConflict
-/// when a concurrent commit conflicts.
+/// breaks a constraint; kUnsupportedFeature for column mapping; kConflict when a
+/// concurrent commit conflicts. On a table with the change data feed every row changed
+/// or inserted is also written to change data files (change_data_writer.h).
 DELTACPP_EXPORT Result<MergeResult> MergeIntoTable(const std::string& table_uri,
                                                    arrow::RecordBatchReader& source,
                                                    const PredicatePtr& on,
@@ -169,6 +170,7 @@ struct UpdateResult {
   int64_t num_removed_files = 0;
   int64_t num_added_bytes = 0;
   int64_t num_removed_bytes = 0;
+  int64_t num_added_change_files = 0;
   int64_t execution_time_ms = 0;
   int64_t scan_time_ms = 0;
   int64_t rewrite_time_ms = 0;
@@ -182,8 +184,9 @@ struct UpdateResult {
 /// operation UPDATE with Spark's metrics (numUpdatedRows, numCopiedRows, ...), nothing
 /// when no row matches. Fails, committing nothing, with kTableNotFound, kInvalidArgument
 /// (no assignment, an unknown column, a value that does not fit, a broken constraint),
-/// kUnsupportedFeature (column mapping; a table with the change data feed when a row
-/// changes) and kConflict, as MergeIntoTable.
+/// kUnsupportedFeature (column mapping) and kConflict, as MergeIntoTable; on a table
+/// with the change data feed, writes each updated row's pre- and post-image to change
+/// data files.
 DELTACPP_EXPORT Result<UpdateResult> UpdateRows(
     const std::string& table_uri, const PredicatePtr& predicate,
     std::vector<std::pair<std::string, PredicatePtr>> assignments,

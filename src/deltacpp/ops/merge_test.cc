@@ -11,6 +11,7 @@
 #include "deltacpp/kernel/history.h"
 #include "deltacpp/kernel/table.h"
 #include "deltacpp/ops/write_table.h"
+#include "deltacpp/scan/change_data.h"
 #include "deltacpp/scan/scan.h"
 #include "deltacpp/testing/gtest_util.h"
 #include "deltacpp/testing/temp_dir.h"
@@ -295,16 +296,37 @@ TEST_F(MergeTest, ConstraintsAndTypesAreChecked) {
   EXPECT_EQ(Read().size(), 4u);
 }
 
-TEST_F(MergeTest, ChangeDataFeedTablesTakeInsertsOnly) {
+TEST_F(MergeTest, ChangeDataFeedTablesGetEveryChange) {
   MakeTable({}, {{"delta.enableChangeDataFeed", "true"}});
-  MergeOptions inserts;
-  inserts.when_not_matched.push_back(MergeClause::InsertAll());
-  ASSERT_OK(MergeIntoTable(uri_, *Rows(R"([{"id": 5, "value": "e", "part": "z"}])"),
-                           Parse("target.id = source.id"), inserts)
-                .status());
-  auto result = MergeIntoTable(uri_, *Rows(R"([{"id": 1, "value": "A", "part": "x"}])"),
-                               Parse("target.id = source.id"), Upsert());
-  ASSERT_RAISES_DELTA(kUnsupportedFeature, result.status());
+  MergeOptions options;
+  options.when_matched.push_back(MergeClause::Delete(Parse("source.value = 'gone'")));
+  options.when_matched.push_back(MergeClause::UpdateAll());
+  options.when_not_matched.push_back(MergeClause::InsertAll());
+  auto source = Rows(R"([{"id": 1, "value": "gone", "part": "x"},
+                         {"id": 2, "value": "B", "part": "x"},
+                         {"id": 9, "value": "i", "part": "q"}])");
+  ASSERT_OK_AND_ASSIGN(
+      auto result,
+      MergeIntoTable(uri_, *source, Parse("target.id = source.id"), options));
+  EXPECT_GE(result.num_target_change_files_added, 1);
+  auto table = Table::Open(uri_).ValueOrDie();
+  auto scan = ChangeDataScanBuilder(table, 4).Build().ValueOrDie();
+  auto rows = scan->ToTable().ValueOrDie()->CombineChunks().ValueOrDie();
+  std::vector<std::string> changes;
+  for (int64_t i = 0; i < rows->num_rows(); ++i) {
+    changes.push_back(
+        rows->GetColumnByName("_change_type")->GetScalar(i).ValueOrDie()->ToString() +
+        ":" + rows->GetColumnByName("id")->GetScalar(i).ValueOrDie()->ToString() + ":" +
+        rows->GetColumnByName("value")->GetScalar(i).ValueOrDie()->ToString());
+  }
+  std::sort(changes.begin(), changes.end());
+  EXPECT_EQ(changes,
+            (std::vector<std::string>{"delete:1:a", "insert:9:i", "update_postimage:2:B",
+                                      "update_preimage:2:b"}));
+  // An UPDATE records both images too.
+  ASSERT_OK_AND_ASSIGN(auto updated,
+                       UpdateRows(uri_, Parse("id = 3"), {{"value", Expr("'C'")}}, {}));
+  EXPECT_EQ(updated.num_added_change_files, 1);
 }
 
 TEST_F(MergeTest, MissingTableAndMissingClausesFail) {

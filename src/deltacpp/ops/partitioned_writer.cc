@@ -376,8 +376,9 @@ Status PartitionedWriter::Start(OpenFile& open) {
   const std::string codec = options_.compression == "none" ? "" : options_.compression;
   char number[8];
   std::snprintf(number, sizeof(number), "%05d", next_file_++);
-  open.relative_path = open.key.folder + "part-" + number + "-" + RandomUuid() + "-c000" +
-                       (codec.empty() ? "" : "." + codec) + ".parquet";
+  open.relative_path = folder_prefix_ + open.key.folder + name_prefix_ + "-" + number +
+                       "-" + RandomUuid() + "-c000" + (codec.empty() ? "" : "." + codec) +
+                       ".parquet";
   DELTACPP_ASSIGN_OR_RAISE(open.sink, store_->OpenForWrite(open.relative_path));
   parquet::WriterProperties::Builder properties;
   DELTACPP_ASSIGN_OR_RAISE(auto compression, CompressionOf(options_.compression));

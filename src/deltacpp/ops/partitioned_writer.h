@@ -77,6 +77,14 @@ class DELTACPP_EXPORT PartitionedWriter {
                     std::vector<std::string> partition_columns, DataFileOptions options);
   ~PartitionedWriter();
 
+  /// Writes the files under folder `prefix` of the table ("_change_data/") and names
+  /// them `name_prefix`-NNNNN-... ("cdc"), instead of "part-..." at the table's root.
+  /// Call before the first Write.
+  void set_location(std::string prefix, std::string name_prefix) {
+    folder_prefix_ = std::move(prefix);
+    name_prefix_ = std::move(name_prefix);
+  }
+
   /// Takes rows with the columns of the table schema, in its order. Partition values
   /// go to folder names (nulls and empty strings as __HIVE_DEFAULT_PARTITION__), the
   /// other columns to the open file of their partition.
@@ -107,6 +115,8 @@ class DELTACPP_EXPORT PartitionedWriter {
   std::map<std::string, std::unique_ptr<OpenFile>> open_files_;  // by folder
   std::vector<AddFile> added_;
   int next_file_ = 0;
+  std::string folder_prefix_;
+  std::string name_prefix_ = "part";
   WriteProgress progress_;
 };
 

@@ -17,6 +17,7 @@
 #include "deltacpp/kernel/schema/schema_json.h"
 #include "deltacpp/kernel/table.h"
 #include "deltacpp/kernel/table_features/feature_gate.h"
+#include "deltacpp/ops/change_data_writer.h"
 #include "deltacpp/ops/commit_parts.h"
 #include "deltacpp/ops/write_constraints.h"
 #include "deltacpp/scan/bind_predicate.h"
@@ -185,8 +186,11 @@ class TableWriter {
     return Status::OK();
   }
 
-  // Makes RemoveMatchingRows fail, saying `why`, rather than rewrite a file's rows.
-  void RefuseRewrites(std::string why) { rewrite_refusal_ = std::move(why); }
+  // Makes RemoveMatchingRows write the rows it removes to change data files (a table
+  // with the change data feed).
+  void RecordChangeData(const Table& table, DataFileOptions options) {
+    changes_.emplace(table.store(), plan_.schema, plan_.partitions, std::move(options));
+  }
   int64_t removed_files() const { return removed_; }
 
   // Removes every file of the snapshot read.
@@ -228,33 +232,51 @@ class TableWriter {
                              BindPredicate(predicate, *whole->schema()));
     DELTACPP_ASSIGN_OR_RAISE(auto in_whole,
                              RowPredicate::Make(bound_whole, *whole->schema()));
-    const int64_t now = NowMillis();
+    struct Touched {
+      const AddFile* file;
+      int64_t rows = 0;
+      int64_t matching = 0;
+    };
+    std::vector<Touched> touched;
     for (const AddFile* file : candidates->Files()) {
-      int64_t rows = 0, matching = 0;
+      Touched counts{file};
       DELTACPP_ASSIGN_OR_RAISE(auto reader, probe->ExecuteFiles({file}));
       while (true) {
         std::shared_ptr<arrow::RecordBatch> batch;
         DELTACPP_RETURN_NOT_OK(reader->ReadNext(&batch));
         if (batch == nullptr) break;
         DELTACPP_ASSIGN_OR_RAISE(auto holds, in_probe.Holds(*batch));
-        rows += batch->num_rows();
-        matching += CountTrue(*holds);
+        counts.rows += batch->num_rows();
+        counts.matching += CountTrue(*holds);
       }
-      if (matching == 0) continue;
+      if (counts.matching > 0) touched.push_back(counts);
+    }
+    // A reader of the change data feed takes a version's changes from its change data
+    // files alone once it has any: when one file keeps rows (so its removal is not a
+    // delete of all of them), every removed row goes to change data.
+    const bool record_changes =
+        changes_.has_value() &&
+        std::any_of(touched.begin(), touched.end(),
+                    [](const Touched& t) { return t.matching < t.rows; });
+    const int64_t now = NowMillis();
+    for (const auto& [file, rows, matching] : touched) {
       txn_.Remove(RemovalOf(*file, now));
       ++removed_;
       matched_rows_ += matching;
-      if (matching == rows) continue;
-      if (!rewrite_refusal_.empty()) {
-        return DeltaError(DeltaErrorCode::kUnsupportedFeature, rewrite_refusal_,
-                          " (file ", file->path, " holds rows that stay)");
-      }
-      DELTACPP_ASSIGN_OR_RAISE(reader, whole->ExecuteFiles({file}));
+      if (matching == rows && !record_changes) continue;
+      DELTACPP_ASSIGN_OR_RAISE(auto reader, whole->ExecuteFiles({file}));
       while (true) {
         std::shared_ptr<arrow::RecordBatch> batch;
         DELTACPP_RETURN_NOT_OK(reader->ReadNext(&batch));
         if (batch == nullptr) break;
         DELTACPP_ASSIGN_OR_RAISE(auto holds, in_whole.Holds(*batch));
+        if (record_changes) {
+          DELTACPP_ASSIGN_OR_RAISE(auto gone, arrow::compute::Filter(batch, holds));
+          DELTACPP_ASSIGN_OR_RAISE(auto conformed,
+                                   ConformBatch(*gone.record_batch(), *plan_.schema, {}));
+          DELTACPP_RETURN_NOT_OK(changes_->Write(conformed, "delete"));
+        }
+        if (matching == rows) continue;
         DELTACPP_ASSIGN_OR_RAISE(auto keep, arrow::compute::Invert(arrow::Datum(holds)));
         DELTACPP_ASSIGN_OR_RAISE(auto kept, arrow::compute::Filter(batch, keep));
         DELTACPP_ASSIGN_OR_RAISE(auto conformed,
@@ -275,6 +297,12 @@ class TableWriter {
     result.removed_files = removed_;
     result.rewritten_rows = rewritten_rows_;
     for (auto& add : added) txn_.Add(std::move(add));
+    int64_t change_files = 0;
+    if (changes_.has_value()) {
+      DELTACPP_ASSIGN_OR_RAISE(auto files, changes_->Close());
+      change_files = static_cast<int64_t>(files.size());
+      for (auto& file : files) txn_.AddChangeFile(std::move(file));
+    }
     for (SetTransaction app : options_.app_transactions) {
       if (!app.last_updated) app.last_updated = NowMillis();
       txn_.SetAppTransaction(std::move(app));
@@ -287,7 +315,7 @@ class TableWriter {
       operation.metrics = {{"numDeletedRows", std::to_string(matched_rows_)},
                            {"numRemovedFiles", std::to_string(removed_)},
                            {"numAddedFiles", std::to_string(result.files)},
-                           {"numAddedChangeFiles", "0"}};
+                           {"numAddedChangeFiles", std::to_string(change_files)}};
     }
     if (operation.name == "WRITE") {
       operation.metrics = {{"numFiles", std::to_string(result.files)},
@@ -313,7 +341,7 @@ class TableWriter {
   int64_t removed_ = 0;
   int64_t rewritten_rows_ = 0;
   int64_t matched_rows_ = 0;
-  std::string rewrite_refusal_;
+  std::optional<ChangeDataWriter> changes_;
 };
 
 const char* ModeName(WriteMode mode) {
@@ -577,11 +605,7 @@ Result<WriteResult> DeleteRows(const std::string& table_uri,
   TableWriter writer(table, txn, delete_options, std::move(plan), std::move(files));
   auto cdf = metadata.configuration.find(std::string(kEnableChangeDataFeedKey));
   if (cdf != metadata.configuration.end() && cdf->second == "true") {
-    // Whole files removed are deletes a change data reader derives itself; rows kept
-    // from a file would need change data files, which delta-cpp does not write yet.
-    writer.RefuseRewrites("table " + table.uri() +
-                          " has the change data feed on: delta-cpp deletes there only "
-                          "whole files, and this predicate matches part of one");
+    writer.RecordChangeData(table, options.data_files);
   }
   DELTACPP_RETURN_NOT_OK(writer.RemoveMatchingRows());
   if (writer.removed_files() == 0) {

@@ -106,9 +106,10 @@ DELTACPP_EXPORT Result<WriteResult> CreateTable(
 /// `options.data_files`). Commits operation DELETE with metrics numDeletedRows,
 /// numRemovedFiles, numAddedFiles, numCopiedRows; nothing when no row matches
 /// (`committed` false). Uses `options.commit` and `options.app_transactions`; the rest
-/// of `options` does not apply. Fails with kTableNotFound when there is no table, and
-/// with kUnsupportedFeature for column mapping, or on a table with the change data
-/// feed when a file would keep some rows (delta-cpp writes no change data files yet).
+/// of `options` does not apply. On a table with the change data feed, the deleted rows
+/// are written to change data files (change_data_writer.h) when a file keeps some rows;
+/// removals of whole files alone need none. Fails with kTableNotFound when there is no
+/// table, and with kUnsupportedFeature for column mapping.
 DELTACPP_EXPORT Result<WriteResult> DeleteRows(const std::string& table_uri,
                                                const PredicatePtr& predicate,
                                                const WriteOptions& options);

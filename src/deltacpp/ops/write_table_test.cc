@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "deltacpp/kernel/table.h"
+#include "deltacpp/scan/change_data.h"
 #include "deltacpp/scan/scan.h"
 #include "deltacpp/testing/gtest_util.h"
 #include "deltacpp/testing/temp_dir.h"
@@ -336,20 +337,45 @@ TEST_F(WriteTableTest, DeleteRemovesMatchingRowsOnly) {
       DeleteRows(uri_ + "/missing", Equal(Column("id"), Literal(int64_t{1})), {}));
 }
 
-TEST_F(WriteTableTest, DeleteOnChangeDataTablesRemovesOnlyWholeFiles) {
+// The change data feed's rows of `uri` from `version` on, as "type:id" strings, sorted.
+std::vector<std::string> ChangesFrom(const std::string& uri, int64_t version) {
+  auto table = Table::Open(uri).ValueOrDie();
+  auto scan = ChangeDataScanBuilder(table, version).Build().ValueOrDie();
+  auto rows = scan->ToTable().ValueOrDie()->CombineChunks().ValueOrDie();
+  std::vector<std::string> out;
+  auto ids = rows->GetColumnByName("id");
+  auto types = rows->GetColumnByName("_change_type");
+  for (int64_t i = 0; i < rows->num_rows(); ++i) {
+    out.push_back(types->GetScalar(i).ValueOrDie()->ToString() + ":" +
+                  ids->GetScalar(i).ValueOrDie()->ToString());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST_F(WriteTableTest, DeleteOnChangeDataTablesWritesChangeData) {
   WriteOptions options;
   options.partition_by = {"part"};
   options.configuration["delta.enableChangeDataFeed"] = "true";
   ASSERT_OK(WriteTable(uri_, *Rows(R"([{"id": 1, "name": "a", "part": "p"},
                                        {"id": 2, "name": "b", "part": "p"},
-                                       {"id": 3, "name": "c", "part": "q"}])"),
+                                       {"id": 3, "name": "c", "part": "q"},
+                                       {"id": 4, "name": "d", "part": "r"}])"),
                        options)
                 .status());
-  auto partial = DeleteRows(uri_, Equal(Column("id"), Literal(int64_t{1})), {});
-  ASSERT_RAISES_DELTA(kUnsupportedFeature, partial);
-  EXPECT_NE(partial.status().message().find("change data feed"), std::string::npos);
-  ASSERT_OK(DeleteRows(uri_, Equal(Column("part"), Literal("q")), {}).status());
-  EXPECT_EQ(Read(), (std::vector<std::string>{"1:a:p", "2:b:p"}));
+  // Part of p's file and all of q's: both files' deleted rows go to change data.
+  ASSERT_OK_AND_ASSIGN(auto partial,
+                       DeleteRows(uri_,
+                                  Or(Equal(Column("id"), Literal(int64_t{1})),
+                                     Equal(Column("part"), Literal("q"))),
+                                  {}));
+  EXPECT_EQ(partial.deleted_rows, 2);
+  EXPECT_EQ(Read(), (std::vector<std::string>{"2:b:p", "4:d:r"}));
+  EXPECT_EQ(ChangesFrom(uri_, 1), (std::vector<std::string>{"delete:1", "delete:3"}));
+  EXPECT_TRUE(std::filesystem::exists(dir_->path() / "table/_change_data/part=p"));
+  // Whole files only: no change data files, the removes say it.
+  ASSERT_OK(DeleteRows(uri_, Equal(Column("part"), Literal("r")), {}).status());
+  EXPECT_EQ(ChangesFrom(uri_, 2), (std::vector<std::string>{"delete:4"}));
 }
 
 TEST_F(WriteTableTest, ReplaceWhereReplacesOnlyMatchingRows) {

@@ -206,6 +206,7 @@ std::vector<Action> Transaction::Actions(const Operation& operation, int64_t ver
   for (const auto& [app_id, txn] : app_transactions_) actions.push_back(txn);
   for (const auto& remove : removes_) actions.push_back(remove);
   for (const auto& add : adds_) actions.push_back(add);
+  for (const auto& change : change_files_) actions.push_back(change);
   return actions;
 }
 

@@ -60,6 +60,10 @@ class DELTACPP_EXPORT Transaction {
   void SetMetadata(Metadata metadata) { metadata_ = std::move(metadata); }
   void Add(AddFile file) { adds_.push_back(std::move(file)); }
   void Remove(RemoveFile file) { removes_.push_back(std::move(file)); }
+  /// A change data file (`_change_data/...`) holding the rows this commit changes, for
+  /// tables with the change data feed; readers then take the commit's changes from its
+  /// change data files alone.
+  void AddChangeFile(AddCdcFile file) { change_files_.push_back(std::move(file)); }
   /// Records that application `app_id` has committed its `version` (idempotent writers).
   /// A later call for the same app id replaces an earlier one.
   void SetAppTransaction(SetTransaction txn) {
@@ -136,6 +140,7 @@ class DELTACPP_EXPORT Transaction {
   std::optional<Metadata> metadata_;
   std::vector<AddFile> adds_;
   std::vector<RemoveFile> removes_;
+  std::vector<AddCdcFile> change_files_;
   std::map<std::string, SetTransaction> app_transactions_;
   std::map<std::string, DomainMetadata> domains_;
   bool reads_data_ = false;
