@@ -302,7 +302,17 @@ def merge(uri: str, source: object, predicate: str, source_alias: str, target_al
     Merges an arrow_array_stream capsule's rows into the table at `uri`; clauses are (when, action, condition, assignments, all_columns, except_columns) tuples.
     """
 
+def update(uri: str, predicate: str | None, assignments: Sequence[tuple[str, str]], request: WriteRequest) -> dict:
+    """
+    Sets columns (column, SQL value) in the rows where `predicate` holds (all for None).
+    """
+
 def vacuum(uri: str, retention_ms: int | None, dry_run: bool, enforce_retention: bool, full: bool, keep_versions: Sequence[int], request: WriteRequest) -> list[str]:
     """
     Deletes the files no version within the retention needs; returns their paths.
+    """
+
+def optimize(uri: str, partition_filter: str | None, target_size: int | None, z_order: Sequence[str], min_commit_interval_ms: int | None, data_files: DataFileOptions, commit: CommitOptions, app_transactions: Sequence[tuple[str, int, int | None]]) -> dict:
+    """
+    Compacts the table at `uri` (or, with `z_order` columns, Z-orders its partitions); returns the metrics.
     """

@@ -10,7 +10,7 @@ import pathlib
 import threading
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Callable, Literal, NamedTuple
 from urllib.parse import unquote
 
@@ -630,6 +630,12 @@ class DeltaTable:
 
     # --- Maintenance
 
+    @property
+    def optimize(self) -> TableOptimizer:
+        """Compaction and Z-order of this table's data files: ``dt.optimize.compact()``
+        and ``dt.optimize.z_order(["x", "y"])`` (see TableOptimizer)."""
+        return TableOptimizer(self)
+
     def vacuum(self, retention_hours: int | None = None, dry_run: bool = True,
                enforce_retention_duration: bool = True, *args: Any,
                commit_properties: CommitProperties | None = None,
@@ -711,4 +717,136 @@ class DeltaTable:
         return cls(uri)
 
 
-__all__ = ["DeltaTable", "Metadata", "ProtocolVersions"]
+class TableOptimizer:
+    """OPTIMIZE: rewrites small data files into larger ones, or Z-orders partitions,
+    without changing the table's rows (``DeltaTable.optimize``).
+
+    Files are removed and added with ``dataChange`` false, so the change data feed and
+    streaming readers see no change, and append-only tables can be optimized; time travel
+    to earlier versions keeps working until ``vacuum`` deletes the old files. A concurrent
+    commit that removes a file being rewritten makes it fail (CommitFailedError);
+    concurrent appends do not. It always optimizes the newest version of the table, then
+    moves the DeltaTable to the newest version.
+
+    ``max_concurrent_tasks``, ``max_spill_size`` and ``max_temp_directory_size`` are
+    accepted for deltalake's sake and do nothing: data files are read on Arrow's thread
+    pool, and a Z-order holds one partition's rows in memory.
+    """
+
+    def __init__(self, table: DeltaTable) -> None:
+        self.table = table
+
+    def compact(self, partition_filters: FilterType | None = None,
+                target_size: int | None = None, max_concurrent_tasks: int | None = None,
+                max_spill_size: int | None = None,
+                max_temp_directory_size: int | None = None,
+                min_commit_interval: int | datetime.timedelta | None = None,
+                writer_properties: WriterProperties | None = None, *args: Any,
+                commit_properties: CommitProperties | None = None,
+                post_commithook_properties: PostCommitHookProperties | None = None
+                ) -> dict[str, Any]:
+        """Compacts small files, partition by partition.
+
+        Files smaller than ``target_size`` (default: the table's ``delta.targetFileSize``,
+        else 100 MiB), and files with a deletion vector, are grouped in the log's order
+        (newest first) into groups of consecutive files of at most ``target_size`` bytes,
+        each written to one new file with its rows in order (the rows deletion vectors
+        deleted are dropped for good). A group of one file without a deletion vector is
+        left alone. ``partition_filters`` (DNF tuples or a predicate on partition columns)
+        selects the partitions. ``min_commit_interval`` (seconds or a timedelta) commits
+        the work done so far whenever that long has passed (0: a commit per group).
+        Nothing is committed when there is nothing to compact.
+
+        Returns deltalake's metrics: numFilesAdded, numFilesRemoved, filesAdded and
+        filesRemoved (JSON texts of avg, max, min, totalFiles, totalSize),
+        partitionsOptimized, numBatches, totalConsideredFiles, totalFilesSkipped,
+        preserveInsertionOrder, plannerStrategy, preservedStableOrder, maxBinSpanFiles.
+        """
+        commit_properties, post_commithook_properties = _positional_commit_args(
+            args, commit_properties, post_commithook_properties)
+        del max_concurrent_tasks, max_spill_size, max_temp_directory_size
+        return self._optimize([], partition_filters, target_size, min_commit_interval,
+                              writer_properties, commit_properties,
+                              post_commithook_properties)
+
+    def z_order(self, columns: Iterable[str], partition_filters: FilterType | None = None,
+                target_size: int | None = None, max_concurrent_tasks: int | None = None,
+                max_spill_size: int | None = None,
+                max_temp_directory_size: int | None = None,
+                min_commit_interval: int | datetime.timedelta | None = None,
+                writer_properties: WriterProperties | None = None, *args: Any,
+                commit_properties: CommitProperties | None = None,
+                post_commithook_properties: PostCommitHookProperties | None = None
+                ) -> dict[str, Any]:
+        """Rewrites every file of each selected partition with its rows sorted along a
+        Z-order curve of ``columns`` (data columns, not partition columns), cut into files
+        of about ``target_size`` bytes, so that each file spans a narrow range of every
+        column and data skipping prunes better.
+
+        The other arguments and the metrics are those of ``compact``.
+        """
+        commit_properties, post_commithook_properties = _positional_commit_args(
+            args, commit_properties, post_commithook_properties)
+        del max_concurrent_tasks, max_spill_size, max_temp_directory_size
+        columns = [columns] if isinstance(columns, str) else list(columns)
+        if not columns:
+            raise ValueError("Z-order needs at least one column")
+        for column in columns:
+            if not isinstance(column, str):
+                raise TypeError(f"Z-order columns must be names, got {column!r}")
+        return self._optimize(columns, partition_filters, target_size, min_commit_interval,
+                              writer_properties, commit_properties,
+                              post_commithook_properties)
+
+    def _optimize(self, z_order: list[str], partition_filters: FilterType | None,
+                  target_size: int | None,
+                  min_commit_interval: int | datetime.timedelta | None,
+                  writer_properties: WriterProperties | None,
+                  commit_properties: CommitProperties | None,
+                  post_commithook_properties: PostCommitHookProperties | None
+                  ) -> dict[str, Any]:
+        if target_size is not None and (not isinstance(target_size, int) or target_size < 1):
+            raise ValueError(f"target_size must be a positive number of bytes, "
+                             f"got {target_size!r}")
+        interval_ms = None
+        if min_commit_interval is not None:
+            if isinstance(min_commit_interval, datetime.timedelta):
+                interval_ms = int(min_commit_interval.total_seconds() * 1000)
+            else:
+                interval_ms = int(min_commit_interval * 1000)
+            if interval_ms < 0:
+                raise ValueError("min_commit_interval must not be negative")
+        request = new_request("append", None, None, None, None)
+        if writer_properties is not None:
+            writer_properties._apply(request)
+        apply_commit_settings(request, commit_properties, post_commithook_properties)
+        table = self.table
+        result = _core.optimize(table._uri, filters_to_predicate(partition_filters),
+                                target_size, z_order, interval_ms, request.data_files,
+                                request.commit, request.app_transactions)
+        table._load(None)
+        z_ordered = bool(z_order)
+        return {
+            "numFilesAdded": result["num_files_added"],
+            "numFilesRemoved": result["num_files_removed"],
+            "filesAdded": _file_sizes_json(result["files_added"]),
+            "filesRemoved": _file_sizes_json(result["files_removed"]),
+            "partitionsOptimized": result["partitions_optimized"],
+            "numBatches": result["num_batches"],
+            "totalConsideredFiles": result["total_considered_files"],
+            "totalFilesSkipped": result["total_files_skipped"],
+            "preserveInsertionOrder": not z_ordered,
+            "plannerStrategy": "zOrder" if z_ordered else "preserveLocality",
+            "preservedStableOrder": not z_ordered,
+            "maxBinSpanFiles": result["max_bin_files"],
+        }
+
+
+def _file_sizes_json(sizes: Mapping[str, Any]) -> str:
+    """deltalake's text of file size metrics: a JSON object, in its key order."""
+    return json.dumps({"avg": float(sizes["avg"]), "max": sizes["max"], "min": sizes["min"],
+                       "totalFiles": sizes["total_files"], "totalSize": sizes["total_size"]},
+                      separators=(",", ":"))
+
+
+__all__ = ["DeltaTable", "Metadata", "ProtocolVersions", "TableOptimizer"]

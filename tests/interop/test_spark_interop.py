@@ -16,7 +16,7 @@ filters, and the rows must be the same, order-insensitive, with the same column 
 The other direction, in the same driver run: before it starts, `deltacpp write` creates
 tables (every Delta type, created then appended; partition values needing escaping and
 nulls in string, date and int columns; 12 appends with a checkpoint at 10 and the commits
-0..9 deleted; one overwrite), which Spark reads at their latest version and must return
+0..9 deleted; one overwrite; rows deleted; files compacted and Z-ordered), which Spark reads at their latest version and must return
 exactly the rows delta-cpp was given (rows "written_by_deltacpp/..."). And Spark creates a
 partitioned table, the driver runs `deltacpp write --mode append` on it, and Spark reads it
 again: its rows before plus ours (row "spark_created/deltacpp_appended").
@@ -178,6 +178,24 @@ def write_tables_with_deltacpp(binary, root: pathlib.Path):
         "id": pa.array([1, 2, 5], pa.int64()),
         "p": pa.array(["a", "b", None]),
         "v": pa.array([11, 12, 15], pa.int32())}))
+
+    # (i) optimized: four appends compacted, partition a first (by a partition filter),
+    # then the rest, then Z-ordered by two data columns; no row changes
+    path = root / "optimized"
+    appended = []
+    for i in range(4):
+        rows = pa.table({"id": pa.array(range(10 * i, 10 * i + 5), pa.int64()),
+                         "p": pa.array(["a", "b", None, "a", "b"]),
+                         "v": pa.array([5 - j + i for j in range(5)], pa.int32())})
+        run_deltacpp_write(binary, path, rows, scratch, "--mode", "append",
+                           "--partition-by", "p")
+        appended.append(rows)
+    for args in (["--where", "p = 'a'"], [], ["--z-order", "v,id"]):
+        run = subprocess.run([str(binary), "optimize", str(path), *args],
+                             capture_output=True, text=True, timeout=120)
+        if run.returncode != 0 or "nothing to optimize" in run.stdout:
+            pytest.fail(f"deltacpp optimize {' '.join(args)} failed: {run.stderr}{run.stdout}")
+    tables["optimized"] = (path, pa.concat_tables(appended))
     return tables
 
 

@@ -53,7 +53,6 @@ SUBMODULE_GAPS = {
     "writer": {"convert_to_deltalake": MODULE_GAPS["convert_to_deltalake"]},
     "table": {
         "TableAlterer": "DeltaTable.alter: later (one issue per operation)",
-        "TableOptimizer": "DeltaTable.optimize: later",
         "DeltaTableConfig": "DeltaTable.table_config: not planned",
     },
     "transaction": {
@@ -66,7 +65,6 @@ SUBMODULE_GAPS = {
 # each) and delta-rs internals (python_package.md §1.1).
 DELTATABLE_GAPS = {
     "alter": "later: ALTER TABLE operations",
-    "optimize": "later",
     "restore": "later",
     "update": "later",
     "compact_logs": "not planned: delta-rs log compaction",
@@ -298,6 +296,14 @@ def test_metadata_and_protocol_versions():
                                 names | {"__init__"})
     assert not problems, "\n".join(problems)
     assert deltacpp.table.ProtocolVersions._fields == deltalake.table.ProtocolVersions._fields
+
+
+def test_table_optimizer_signatures():
+    names = {n for n in dir(deltalake.table.TableOptimizer) if not n.startswith("_")}
+    assert {n for n in dir(deltacpp.table.TableOptimizer) if not n.startswith("_")} == names
+    problems = _compare_members(deltacpp.table.TableOptimizer, deltalake.table.TableOptimizer,
+                                "TableOptimizer", names | {"__init__"})
+    assert not problems, "\n".join(problems)
 
 
 def test_table_features():

@@ -133,13 +133,14 @@ HAND_EXPECTED = {
     ),
     # get_add_actions(...).to_pandas() on arro3 again; the counts are the docs'.
     "optimize_add_actions_per_partition": (
-        "{'numFilesAdded': 5, 'numFilesRemoved': 100,"
-        " 'filesAdded': '{\"avg\":<n>,\"max\":<n>,\"min\":<n>,\"totalFiles\":5,\"totalSize\":<n>}',"
+        # (docs_examples.print shows dicts with their keys sorted)
+        "{'filesAdded': '{\"avg\":<n>,\"max\":<n>,\"min\":<n>,\"totalFiles\":5,"
+        "\"totalSize\":<n>}',"
         " 'filesRemoved': '{\"avg\":<n>,\"max\":<n>,\"min\":<n>,\"totalFiles\":100,"
-        "\"totalSize\":<n>}', 'partitionsOptimized': 5, 'numBatches': <n>,"
-        " 'totalConsideredFiles': 100, 'totalFilesSkipped': 0, 'preserveInsertionOrder': True,"
-        " 'plannerStrategy': 'preserveLocality', 'preservedStableOrder': True,"
-        " 'maxBinSpanFiles': 24}\n"
+        "\"totalSize\":<n>}', 'maxBinSpanFiles': 24, 'numBatches': <n>, 'numFilesAdded': 5,"
+        " 'numFilesRemoved': 100, 'partitionsOptimized': 5,"
+        " 'plannerStrategy': 'preserveLocality', 'preserveInsertionOrder': True,"
+        " 'preservedStableOrder': True, 'totalConsideredFiles': 100, 'totalFilesSkipped': 0}\n"
         "partition.date\n"
         "2021-01-01     1\n"
         "2021-01-02     1\n"

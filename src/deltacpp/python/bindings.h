@@ -17,5 +17,6 @@ struct SnapshotHandle {
 
 void BindSnapshot(nanobind::module_& module);
 void BindWrite(nanobind::module_& module);
+void BindOptimize(nanobind::module_& module);
 
 }  // namespace deltacpp::python

@@ -42,4 +42,5 @@ NB_MODULE(_core, module) {
              "The Delta protocol's JSON of an arrow_schema capsule's schema.");
   BindSnapshot(module);
   BindWrite(module);
+  BindOptimize(module);
 }
