@@ -176,6 +176,27 @@ def _positional_commit_args(args: tuple, commit_properties: Any,
     return commit_properties, post_commithook_properties
 
 
+def _sql_literal(value: Any) -> str:
+    """A Python value as the SQL literal of our predicate grammar."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            return f"TIMESTAMP_NTZ '{value.isoformat(sep=' ')}'"
+        utc = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        return f"TIMESTAMP '{utc.isoformat(sep=' ')}'"
+    if isinstance(value, datetime.date):
+        return f"DATE '{value.isoformat()}'"
+    raise TypeError(f"new_values takes str, int, float, bool, None, date and datetime "
+                    f"values; got {type(value).__name__}")
+
+
 def _warn_partition_filters(partition_filters: Any) -> None:
     if partition_filters is not None:
         warnings.warn("`partition_filters` is deprecated; pass the filters to "
@@ -568,8 +589,7 @@ class DeltaTable:
         partition values or statistics rule out are not opened, and files with some
         matching rows are written again without them (with ``writer_properties``).
         Nothing is committed when no row matches. On a table with the change data feed
-        only whole files can be deleted yet (a predicate that keeps some rows of a file
-        raises DeltaProtocolError).
+        the deleted rows are written to change data files (unless only whole files go).
 
         Returns the metrics: num_deleted_rows, num_removed_files, num_added_files,
         num_copied_rows and execution_time_ms.
@@ -591,6 +611,54 @@ class DeltaTable:
             "num_copied_rows": result["num_copied_rows"],
             "execution_time_ms": elapsed_ms,
         }
+
+    def update(self, updates: dict[str, str] | None = None,
+               new_values: dict[str, int | float | str | datetime.datetime | bool | list[Any]]
+               | None = None, predicate: str | None = None,
+               writer_properties: WriterProperties | None = None,
+               error_on_type_mismatch: bool = True, *args: Any,
+               commit_properties: CommitProperties | None = None,
+               post_commithook_properties: PostCommitHookProperties | None = None
+               ) -> dict[str, Any]:
+        """Sets columns in the rows where ``predicate`` holds (every row when None), and
+        moves this object to the new version.
+
+        ``updates`` maps columns to SQL values over the row (``{"n": "n + 1"}``);
+        ``new_values`` maps them to Python values instead (str, int, float, bool, None,
+        date and datetime). Files the predicate's partition values or statistics rule
+        out are not read, and only files with a matching row are written again;
+        generated columns are computed again. Nothing is committed when no row matches.
+        On a table with the change data feed, each updated row's pre- and post-image is
+        written to change data files.
+
+        Returns the metrics: num_added_files, num_removed_files, num_updated_rows,
+        num_copied_rows, execution_time_ms and scan_time_ms.
+        """
+        commit_properties, post_commithook_properties = _positional_commit_args(
+            args, commit_properties, post_commithook_properties)
+        del error_on_type_mismatch  # values never cast unsafely
+        if updates is not None and new_values is not None:
+            raise ValueError("Passing updates and new_values at same time is not allowed, "
+                             "pick one.")
+        if updates is None and new_values is None:
+            raise ValueError("Either updates or new_values need to be passed to update the "
+                             "table.")
+        if updates is not None:
+            for key, value in updates.items():
+                if not isinstance(value, str) or not isinstance(key, str):
+                    raise TypeError("The values of the updates parameter must all be SQL "
+                                    f"strings. Got {updates}. Did you mean to use the "
+                                    "new_values parameter?")
+            assignments = list(updates.items())
+        else:
+            assignments = [(key, _sql_literal(value)) for key, value in new_values.items()]
+        request = new_request("append", None, None, None, None)
+        if writer_properties is not None:
+            writer_properties._apply(request)
+        apply_commit_settings(request, commit_properties, post_commithook_properties)
+        result = _core.update(self._uri, predicate, assignments, request)
+        self._load(result.pop("version"))
+        return result
 
     def merge(self, source: Any, predicate: str, source_alias: str | None = None,
               target_alias: str | None = None, merge_schema: bool = False,

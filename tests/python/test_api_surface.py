@@ -66,7 +66,6 @@ SUBMODULE_GAPS = {
 DELTATABLE_GAPS = {
     "alter": "later: ALTER TABLE operations",
     "restore": "later",
-    "update": "later",
     "compact_logs": "not planned: delta-rs log compaction",
     "create_write_transaction": "not planned: commits of files written by the caller",
     "deletion_vectors": "not planned: delta-rs's view of the deletion vectors",
