@@ -1,17 +1,47 @@
 #pragma once
 
-// Pieces of the commits that operations rewriting data files share: the remove action
-// of a live file, and the JSON texts commitInfo's operationParameters hold. Internal to
-// ops/: never included from a public header.
+// Pieces that operations rewriting data files share: the transaction they start on an
+// existing table, the remove action of a live file, and the JSON texts commitInfo's
+// operationParameters hold. Internal to ops/: never included from a public header.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "deltacpp/common/status.h"
 #include "deltacpp/kernel/actions/actions.h"
+#include "deltacpp/kernel/schema/column_mapping.h"
+#include "deltacpp/kernel/table.h"
+#include "deltacpp/txn/transaction.h"
 
 namespace deltacpp::internal {
+
+/// An existing table and a transaction on its newest version.
+struct Rewrite {
+  Table table;
+  Transaction txn;
+};
+
+/// Starts an operation that rewrites the data files of the table at `table_uri`
+/// (`verb` says what it does there in errors: "delete from", "optimize"). Fails with
+/// kTableNotFound when there is no table, and kUnsupportedFeature for column mapping,
+/// which delta-cpp does not write yet.
+inline Result<Rewrite> BeginRewrite(const std::string& table_uri, std::string_view verb) {
+  DELTACPP_ASSIGN_OR_RAISE(auto table, Table::Open(table_uri));
+  DELTACPP_ASSIGN_OR_RAISE(auto txn, Transaction::Begin(table));
+  const auto& snapshot = txn.read_snapshot();
+  if (snapshot == nullptr) {
+    return DeltaError(DeltaErrorCode::kTableNotFound, "no Delta table at ", table.uri(),
+                      ": nothing to ", verb);
+  }
+  DELTACPP_ASSIGN_OR_RAISE(auto mapping, GetColumnMappingMode(snapshot->metadata()));
+  if (mapping != ColumnMappingMode::kNone) {
+    return DeltaError(DeltaErrorCode::kUnsupportedFeature, "table ", table.uri(),
+                      " uses column mapping, which delta-cpp does not write yet");
+  }
+  return Rewrite{std::move(table), std::move(txn)};
+}
 
 /// The remove action of live file `file`, deleted at `now` (milliseconds since the
 /// epoch). `data_change` false says the rows stay in the table (a compaction).

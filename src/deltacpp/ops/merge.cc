@@ -1435,18 +1435,11 @@ Result<MergeResult> RunMerge(const std::string& table_uri,
   const auto started = Clock::now();
   DELTACPP_RETURN_NOT_OK(EnsureComputeInitialized());
   DELTACPP_RETURN_NOT_OK(ValidateDataFileOptions(options.data_files));
-  DELTACPP_ASSIGN_OR_RAISE(auto table, Table::Open(table_uri));
-  DELTACPP_ASSIGN_OR_RAISE(auto txn, Transaction::Begin(table));
+  DELTACPP_ASSIGN_OR_RAISE(
+      auto rewrite,
+      internal::BeginRewrite(table_uri, kind.name == "MERGE" ? "merge into" : "update"));
+  auto& [table, txn] = rewrite;
   const auto& snapshot = txn.read_snapshot();
-  if (snapshot == nullptr) {
-    return DeltaError(DeltaErrorCode::kTableNotFound, "no Delta table at ", table.uri(),
-                      ": nothing to ", kind.name == "MERGE" ? "merge into" : "update");
-  }
-  DELTACPP_ASSIGN_OR_RAISE(auto mapping, GetColumnMappingMode(snapshot->metadata()));
-  if (mapping != ColumnMappingMode::kNone) {
-    return DeltaError(DeltaErrorCode::kUnsupportedFeature, "table ", table.uri(),
-                      " uses column mapping, which delta-cpp does not write yet");
-  }
   const Metadata& metadata = snapshot->metadata();
   const auto& schema = snapshot->schema();
   DELTACPP_ASSIGN_OR_RAISE(auto rules,

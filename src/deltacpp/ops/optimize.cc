@@ -538,18 +538,9 @@ Result<OptimizeResult> OptimizeTable(const std::string& table_uri,
     return DeltaError(DeltaErrorCode::kInvalidArgument,
                       "the minimum commit interval must not be negative");
   }
-  DELTACPP_ASSIGN_OR_RAISE(auto table, Table::Open(table_uri));
-  DELTACPP_ASSIGN_OR_RAISE(auto txn, Transaction::Begin(table));
+  DELTACPP_ASSIGN_OR_RAISE(auto rewrite, internal::BeginRewrite(table_uri, "optimize"));
+  auto& [table, txn] = rewrite;
   const auto snapshot = txn.read_snapshot();
-  if (snapshot == nullptr) {
-    return DeltaError(DeltaErrorCode::kTableNotFound, "no Delta table at ", table.uri(),
-                      ": nothing to optimize");
-  }
-  DELTACPP_ASSIGN_OR_RAISE(auto mapping, GetColumnMappingMode(snapshot->metadata()));
-  if (mapping != ColumnMappingMode::kNone) {
-    return DeltaError(DeltaErrorCode::kUnsupportedFeature, "table ", table.uri(),
-                      " uses column mapping, which delta-cpp does not write yet");
-  }
   const Metadata& metadata = snapshot->metadata();
   DELTACPP_ASSIGN_OR_RAISE(const int64_t target,
                            TargetFileSize(options, metadata, table.uri()));

@@ -575,18 +575,10 @@ Result<WriteResult> DeleteRows(const std::string& table_uri,
                                const WriteOptions& options) {
   DELTACPP_RETURN_NOT_OK(EnsureComputeInitialized());
   DELTACPP_RETURN_NOT_OK(ValidateDataFileOptions(options.data_files));
-  DELTACPP_ASSIGN_OR_RAISE(auto table, Table::Open(table_uri));
-  DELTACPP_ASSIGN_OR_RAISE(auto txn, Transaction::Begin(table));
+  DELTACPP_ASSIGN_OR_RAISE(auto rewrite,
+                           internal::BeginRewrite(table_uri, "delete from"));
+  auto& [table, txn] = rewrite;
   const auto& snapshot = txn.read_snapshot();
-  if (snapshot == nullptr) {
-    return DeltaError(DeltaErrorCode::kTableNotFound, "no Delta table at ", table.uri(),
-                      ": nothing to delete from");
-  }
-  DELTACPP_ASSIGN_OR_RAISE(auto mapping, GetColumnMappingMode(snapshot->metadata()));
-  if (mapping != ColumnMappingMode::kNone) {
-    return DeltaError(DeltaErrorCode::kUnsupportedFeature, "table ", table.uri(),
-                      " uses column mapping, which delta-cpp does not write yet");
-  }
   const Metadata& metadata = snapshot->metadata();
   WriteOptions delete_options = options;
   // Without a predicate every row goes; TRUE says so in the same machinery.
