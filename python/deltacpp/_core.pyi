@@ -297,7 +297,7 @@ def create(uri: str, schema: object, request: WriteRequest) -> dict:
 def delete(uri: str, predicate: str | None, request: WriteRequest) -> dict:
     """Deletes the rows where `predicate` holds (all rows for None)."""
 
-def merge(uri: str, source: object, predicate: str, source_alias: str, target_alias: str, clauses: Sequence[tuple[str, str, str | None, Sequence[tuple[str, str]], bool, Sequence[str]]], request: WriteRequest) -> dict:
+def merge(uri: str, source: object, predicate: str, source_alias: str, target_alias: str, clauses: Sequence[tuple[str, str, str | None, Sequence[tuple[str, str]], bool, Sequence[str]]], merge_schema: bool, request: WriteRequest) -> dict:
     """
     Merges an arrow_array_stream capsule's rows into the table at `uri`; clauses are (when, action, condition, assignments, all_columns, except_columns) tuples.
     """

@@ -28,7 +28,8 @@ class TableMerger:
     """
 
     def __init__(self, table: DeltaTable, source: Any, predicate: str, source_alias: str | None,
-                 target_alias: str | None, writer_properties: WriterProperties | None,
+                 target_alias: str | None, merge_schema: bool,
+                 writer_properties: WriterProperties | None,
                  commit_properties: CommitProperties | None,
                  post_commithook_properties: PostCommitHookProperties | None,
                  on_commit: Callable[[int], None]) -> None:
@@ -37,6 +38,7 @@ class TableMerger:
         self._predicate = predicate
         self._source_alias = source_alias if source_alias is not None else "source"
         self._target_alias = target_alias if target_alias is not None else "target"
+        self._merge_schema = merge_schema
         self._writer_properties = writer_properties
         self._commit_properties = commit_properties
         self._post_commithook_properties = post_commithook_properties
@@ -111,6 +113,6 @@ class TableMerger:
                               self._post_commithook_properties)
         result = _core.merge(self._table._uri, self._source.__arrow_c_stream__(),
                              self._predicate, self._source_alias, self._target_alias,
-                             self._clauses, request)
+                             self._clauses, self._merge_schema, request)
         self._on_commit(result.pop("version", None))
         return result

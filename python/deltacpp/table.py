@@ -675,16 +675,14 @@ class DeltaTable:
         The predicate's equalities of a target and a source expression are the join's
         hash key; target files the source's key values rule out by partition values or
         statistics are not read, and only files where some row changes are written
-        again. ``streamed_exec``, ``max_spill_size`` and ``max_temp_directory_size`` are
-        accepted for deltalake's sake and do nothing. Schema evolution
-        (``merge_schema=True``) is not supported yet, and the source's columns must have
-        the target's types or narrower ones (``error_on_type_mismatch`` is always on).
+        again. With ``merge_schema=True`` the source's columns the table lacks that a
+        ``*_update_all`` / ``*_insert_all`` clause takes are added to the table (nullable).
+        ``streamed_exec``, ``max_spill_size`` and ``max_temp_directory_size`` are
+        accepted for deltalake's sake and do nothing; the source's columns must have the
+        target's types or narrower ones (``error_on_type_mismatch`` is always on).
         """
         commit_properties, post_commithook_properties = _positional_commit_args(
             args, commit_properties, post_commithook_properties)
-        if merge_schema:
-            raise NotImplementedError("merge with merge_schema=True (schema evolution) is "
-                                      "not supported by deltacpp yet")
         if not isinstance(predicate, str):
             raise TypeError(f"predicate must be SQL text, got {type(predicate).__name__}")
         del streamed_exec, max_spill_size, max_temp_directory_size, error_on_type_mismatch
@@ -692,7 +690,7 @@ class DeltaTable:
         def on_commit(version: int | None) -> None:
             self._load(version)
 
-        return TableMerger(self, source, predicate, source_alias, target_alias,
+        return TableMerger(self, source, predicate, source_alias, target_alias, merge_schema,
                            writer_properties, commit_properties, post_commithook_properties,
                            on_commit)
 

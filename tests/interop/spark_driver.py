@@ -549,6 +549,8 @@ def process_table(spark, name, tables_dir, results_dir, timings):
 # ---------------------------------------------------------------------------------------
 # Tables delta-cpp wrote (--written FILE, a JSON file from the test):
 #   {"read": [{"name": N, "path": P}, ...],          Spark reads each at its latest version
+#                                                    (and with "changes_from": V, its
+#                                                    change feed from version V)
 #    "append": {"name": N, "binary": B, "rows": R},  Spark creates N, `B write N R --mode
 #                                                    append` appends, Spark reads again
 #    "append_constrained": {"name": N, "binary": B, "rows": R, "bad_rows": X}}
@@ -563,6 +565,11 @@ def read_written(spark, spec, out_dir, timings):
             "result": str(out_dir / f"{spec['name']}.parquet")}
     try:
         pq.write_table(to_arrow(spark.read.format("delta").load(spec["path"])), item["result"])
+        if spec.get("changes_from") is not None:
+            item["changes"] = str(out_dir / f"{spec['name']}.changes.parquet")
+            feed = (spark.read.format("delta").option("readChangeFeed", "true")
+                    .option("startingVersion", spec["changes_from"]).load(spec["path"]))
+            pq.write_table(to_arrow(feed.drop("_commit_timestamp")), item["changes"])
     except Exception as error:
         item["error"] = error_text(error)
     timings[f"read written {spec['name']}"] = round(time.monotonic() - t, 1)

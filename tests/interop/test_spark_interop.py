@@ -16,8 +16,11 @@ filters, and the rows must be the same, order-insensitive, with the same column 
 The other direction, in the same driver run: before it starts, `deltacpp write` creates
 tables (every Delta type, created then appended; partition values needing escaping and
 nulls in string, date and int columns; 12 appends with a checkpoint at 10 and the commits
-0..9 deleted; one overwrite; rows deleted; files compacted and Z-ordered), which Spark reads at their latest version and must return
-exactly the rows delta-cpp was given (rows "written_by_deltacpp/..."). And Spark creates a
+0..9 deleted; one overwrite; rows deleted; files compacted and Z-ordered; rows merged,
+updated and deleted in a table with the change data feed), which Spark reads at their
+latest version and must return exactly the rows delta-cpp was given (rows
+"written_by_deltacpp/..."); for the merged table Spark also reads the change feed, which
+must hold each change delta-cpp made once. And Spark creates a
 partitioned table, the driver runs `deltacpp write --mode append` on it, and Spark reads it
 again: its rows before plus ours (row "spark_created/deltacpp_appended").
 
@@ -196,7 +199,43 @@ def write_tables_with_deltacpp(binary, root: pathlib.Path):
         if run.returncode != 0 or "nothing to optimize" in run.stdout:
             pytest.fail(f"deltacpp optimize {' '.join(args)} failed: {run.stderr}{run.stdout}")
     tables["optimized"] = (path, pa.concat_tables(appended))
+
+    # (j) merged: a table with the change data feed that delta-cpp merges into (update,
+    # delete and insert clauses), updates and deletes from; Spark reads its rows and its
+    # change feed (MERGED_CHANGES) from the change data files delta-cpp wrote
+    path = root / "merged"
+    run_deltacpp_write(binary, path, pa.table({
+        "id": pa.array(range(1, 7), pa.int64()), "p": pa.array(["a", "a", "b", "b", "c", "c"]),
+        "v": pa.array([10, 20, 30, 40, 50, 60], pa.int32())}), scratch, "--partition-by", "p",
+        "--property", "delta.enableChangeDataFeed=true")
+    source = scratch / "merge-source.parquet"
+    pq.write_table(pa.table({"id": pa.array([2, 4, 7], pa.int64()), "p": ["a", "b", "c"],
+                             "v": pa.array([200, 0, 70], pa.int32()), "op": ["U", "D", "I"]}),
+                   source)
+    for args in (["merge", str(path), str(source), "--on", "target.id = source.id",
+                  "--when", "matched AND source.op = 'D' THEN DELETE",
+                  "--when", "matched THEN UPDATE SET v = source.v",
+                  "--when", "not matched THEN INSERT (id, p, v) VALUES (source.id, source.p, "
+                            "source.v)"],
+                 ["update", str(path), "--set", "v = v + 100", "--where", "id = 6"],
+                 ["delete", str(path), "--where", "id = 1"]):
+        run = subprocess.run([str(binary), *args], capture_output=True, text=True, timeout=120)
+        if run.returncode != 0:
+            pytest.fail(f"deltacpp {' '.join(args)} failed: {run.stderr}")
+    tables["merged"] = (path, pa.table({
+        "id": pa.array([2, 3, 5, 6, 7], pa.int64()), "p": pa.array(["a", "b", "c", "c", "c"]),
+        "v": pa.array([200, 30, 50, 160, 70], pa.int32())}))
     return tables
+
+
+# The change feed of the "merged" table from version 1, as Spark must read it:
+# (id, p, v, _change_type, _commit_version).
+MERGED_CHANGES = sorted([
+    (2, "a", 20, "update_preimage", 1), (2, "a", 200, "update_postimage", 1),
+    (4, "b", 40, "delete", 1), (7, "c", 70, "insert", 1),
+    (6, "c", 60, "update_preimage", 2), (6, "c", 160, "update_postimage", 2),
+    (1, "a", 10, "delete", 3),
+], key=lambda change: (change[4], change[0], change[3]))
 
 
 # The rows delta-cpp appends to the table Spark creates (spark_driver.spark_then_deltacpp).
@@ -252,7 +291,9 @@ def spark_results(tmp_path_factory, deltacpp_bin):
         pq.write_table(APPENDED_TO_CONSTRAINED_TABLE, constrained_rows)
         breaking_rows = work / "breaking_constraint.parquet"
         pq.write_table(BREAKING_CONSTRAINT, breaking_rows)
-        spec = {"read": [{"name": n, "path": str(p)} for n, (p, _) in written.items()],
+        spec = {"read": [{"name": n, "path": str(p),
+                          **({"changes_from": 1} if n == "merged" else {})}
+                         for n, (p, _) in written.items()],
                 "append": {"name": "spark_then_deltacpp_append", "binary": str(deltacpp_bin),
                            "rows": str(append_rows)},
                 "append_constrained": {"name": "spark_constrained_then_deltacpp",
@@ -356,6 +397,12 @@ def check_written(item, expected):
         return "FAIL", problem + (f"\n  given:  {expected.to_pylist()[:20]}\n  Spark:  "
                                   f"{theirs.to_pylist()[:20]}" if problem == "rows differ"
                                   else "")
+    if item.get("changes"):
+        feed = pq.read_table(item["changes"]).to_pylist()
+        changes = sorted(((r["id"], r["p"], r["v"], r["_change_type"], r["_commit_version"])
+                          for r in feed), key=lambda c: (c[4], c[0], c[3]))
+        if changes != MERGED_CHANGES:
+            return "FAIL", f"change feed differs:\n  ours:  {MERGED_CHANGES}\n  Spark: {changes}"
     return "match", None
 
 

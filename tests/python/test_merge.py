@@ -191,11 +191,14 @@ def test_change_data_feed_matches_deltalakes(tmp_path, partition_by):
                      "update_preimage", "update_preimage"]
 
 
-def test_merge_schema_is_refused(tmp_path):
-    deltacpp.write_deltalake(tmp_path, target_rows())
-    with pytest.raises(NotImplementedError, match="schema evolution"):
-        deltacpp.DeltaTable(tmp_path).merge(source_rows(), "t.id = s.id", source_alias="s",
-                                            target_alias="t", merge_schema=True)
+def test_merge_schema_adds_the_sources_new_columns_like_deltalake(tmp_path):
+    ours, theirs = run_both(tmp_path, lambda dt, src: dt.merge(
+        src, "t.id = s.id", source_alias="s", target_alias="t", merge_schema=True)
+        .when_matched_update_all().when_not_matched_insert_all())
+    assert_same(ours, theirs)
+    schemas = [deltalake.DeltaTable(result[2]).schema().to_arrow() for result in (ours, theirs)]
+    assert pa.schema(schemas[0]) == pa.schema(schemas[1])
+    assert "op" in pa.schema(schemas[0]).names
 
 
 # --- DeltaTable.update (a merge of no source rows, in the core)

@@ -4,6 +4,7 @@
 // existing table, the remove action of a live file, and the JSON texts commitInfo's
 // operationParameters hold. Internal to ops/: never included from a public header.
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 #include "deltacpp/kernel/actions/actions.h"
 #include "deltacpp/kernel/schema/column_mapping.h"
 #include "deltacpp/kernel/table.h"
+#include "deltacpp/kernel/table_features/feature_gate.h"
 #include "deltacpp/txn/transaction.h"
 
 namespace deltacpp::internal {
@@ -41,6 +43,26 @@ inline Result<Rewrite> BeginRewrite(const std::string& table_uri, std::string_vi
                       " uses column mapping, which delta-cpp does not write yet");
   }
   return Rewrite{std::move(table), std::move(txn)};
+}
+
+/// Fails with kUnsupportedFeature naming the reader features a table of `schema` needs
+/// that `protocol` lacks (a schema change may bring in types such as timestamp_ntz).
+inline Status CheckProtocolCovers(const Protocol& protocol, const arrow::Schema& schema,
+                                  const Metadata& metadata) {
+  DELTACPP_ASSIGN_OR_RAISE(auto needed, ProtocolForNewTable(schema, metadata));
+  if (!needed.reader_features.has_value()) return Status::OK();
+  std::string missing;
+  for (const auto& feature : *needed.reader_features) {
+    const auto& has = protocol.reader_features;
+    if (!has.has_value() || std::find(has->begin(), has->end(), feature) == has->end()) {
+      missing += (missing.empty() ? "'" : ", '") + feature + "'";
+    }
+  }
+  if (missing.empty()) return Status::OK();
+  return DeltaError(DeltaErrorCode::kUnsupportedFeature,
+                    "the new schema needs table feature(s) ", missing,
+                    ", which the table's protocol lacks; delta-cpp does not upgrade "
+                    "protocols yet");
 }
 
 /// The remove action of live file `file`, deleted at `now` (milliseconds since the

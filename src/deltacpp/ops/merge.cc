@@ -22,6 +22,7 @@
 #include "deltacpp/common/ids.h"
 #include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/kernel/schema/column_mapping.h"
+#include "deltacpp/kernel/schema/schema_json.h"
 #include "deltacpp/kernel/table.h"
 #include "deltacpp/ops/change_data_writer.h"
 #include "deltacpp/ops/commit_parts.h"
@@ -1057,6 +1058,10 @@ class Merger {
       std::shared_ptr<arrow::RecordBatch> batch;
       DELTACPP_RETURN_NOT_OK(rows.ReadNext(&batch));
       if (batch == nullptr) break;
+      if (batch->num_columns() != sides_.target->num_fields()) {
+        // Schema evolution: the columns the merge adds are null in existing rows.
+        DELTACPP_ASSIGN_OR_RAISE(batch, ConformBatch(*batch, *sides_.target, {}));
+      }
       DELTACPP_ASSIGN_OR_RAISE(auto merged, MergeBatch(batch, counts));
       changed = changed || merged.second;
       if (plan_.RewritesTarget()) output.push_back(std::move(merged.first));
@@ -1347,6 +1352,29 @@ Result<std::shared_ptr<arrow::RecordBatch>> ReadSource(arrow::RecordBatchReader&
   return combined;
 }
 
+// The table's schema with the source's columns it lacks that an UPDATE SET * or INSERT *
+// clause takes (but its except columns) appended, nullable (schema evolution).
+std::shared_ptr<arrow::Schema> EvolvedSchema(const std::shared_ptr<arrow::Schema>& table,
+                                             const arrow::Schema& source,
+                                             const MergeOptions& options) {
+  arrow::FieldVector fields = table->fields();
+  auto add_from = [&](const MergeClause& clause) {
+    if (!clause.all_columns) return;
+    for (const auto& field : source.fields()) {
+      const bool excepted = std::any_of(
+          clause.except_columns.begin(), clause.except_columns.end(),
+          [&](const std::string& name) { return EqualsIgnoreCase(name, field->name()); });
+      const bool known = std::any_of(fields.begin(), fields.end(), [&](const auto& have) {
+        return EqualsIgnoreCase(have->name(), field->name());
+      });
+      if (!excepted && !known) fields.push_back(field->WithNullable(true));
+    }
+  };
+  for (const auto& clause : options.when_matched) add_from(clause);
+  for (const auto& clause : options.when_not_matched) add_from(clause);
+  return arrow::schema(std::move(fields));
+}
+
 std::string ClausesJson(const std::vector<MergeClause>& clauses) {
   std::string out = "[";
   for (const auto& clause : clauses) {
@@ -1441,10 +1469,21 @@ Result<MergeResult> RunMerge(const std::string& table_uri,
   auto& [table, txn] = rewrite;
   const auto& snapshot = txn.read_snapshot();
   const Metadata& metadata = snapshot->metadata();
-  const auto& schema = snapshot->schema();
+  DELTACPP_ASSIGN_OR_RAISE(auto source_batch,
+                           ReadSource(source, *snapshot->schema(), table.uri()));
+  std::shared_ptr<arrow::Schema> schema = snapshot->schema();
+  if (options.merge_schema) {
+    schema = EvolvedSchema(schema, *source_batch->schema(), options);
+    if (schema->num_fields() > snapshot->schema()->num_fields()) {
+      Metadata evolved = metadata;
+      DELTACPP_ASSIGN_OR_RAISE(evolved.schema_string, SchemaToJson(*schema));
+      DELTACPP_RETURN_NOT_OK(
+          internal::CheckProtocolCovers(snapshot->protocol(), *schema, evolved));
+      txn.SetMetadata(std::move(evolved));
+    }
+  }
   DELTACPP_ASSIGN_OR_RAISE(auto rules,
                            WriteConstraints::Make(schema, metadata.configuration));
-  DELTACPP_ASSIGN_OR_RAISE(auto source_batch, ReadSource(source, *schema, table.uri()));
   const Sides sides = Sides::Make(options, schema, source_batch->schema());
   DELTACPP_ASSIGN_OR_RAISE(auto plan,
                            MergePlan::Make(sides, on, options, rules, kind.by_source));

@@ -97,6 +97,10 @@ struct MergeOptions {
   std::vector<MergeClause> when_not_matched;
   /// Actions kUpdate or kDelete.
   std::vector<MergeClause> when_not_matched_by_source;
+  /// Schema evolution: the source's columns the table lacks that an UPDATE SET * or
+  /// INSERT * clause takes are added to the table (nullable, after its columns; null in
+  /// the rows already there), as Delta Spark's autoMerge.
+  bool merge_schema = false;
   /// The files written (statistics follow the table's configuration).
   DataFileOptions data_files;
   std::vector<SetTransaction> app_transactions;

@@ -329,6 +329,37 @@ TEST_F(MergeTest, ChangeDataFeedTablesGetEveryChange) {
   EXPECT_EQ(updated.num_added_change_files, 1);
 }
 
+TEST_F(MergeTest, SchemaEvolutionAddsTheSourcesNewColumns) {
+  MakeTable();
+  auto wider = arrow::schema(
+      {arrow::field("id", arrow::int64()), arrow::field("value", arrow::utf8()),
+       arrow::field("extra", arrow::int32()), arrow::field("op", arrow::utf8())});
+  auto source = Rows(R"([{"id": 2, "value": "B", "extra": 7, "op": "u"},
+                         {"id": 8, "value": "h", "extra": 8, "op": "i"}])",
+                     wider);
+  MergeOptions options = Upsert();
+  options.when_matched[0].except_columns = {"op"};
+  options.when_not_matched[0].except_columns = {"op"};
+  // Without merge_schema the new column is not taken.
+  auto plain = MergeIntoTable(uri_, *source, Parse("target.id = source.id"), options);
+  ASSERT_OK(plain.status());
+  auto table = Table::Open(uri_).ValueOrDie();
+  EXPECT_EQ(table.LatestSnapshot().ValueOrDie()->schema()->num_fields(), 3);
+
+  options.merge_schema = true;
+  source = Rows(R"([{"id": 3, "value": "C", "extra": 9, "op": "u"}])", wider);
+  ASSERT_OK_AND_ASSIGN(
+      auto result,
+      MergeIntoTable(uri_, *source, Parse("target.id = source.id"), options));
+  EXPECT_EQ(result.num_target_rows_updated, 1);
+  auto schema = Table::Open(uri_).ValueOrDie().LatestSnapshot().ValueOrDie()->schema();
+  ASSERT_EQ(schema->num_fields(), 4);
+  EXPECT_EQ(schema->field(3)->name(), "extra");
+  EXPECT_TRUE(schema->field(3)->nullable());
+  EXPECT_EQ(Read(), (std::vector<std::string>{"1:a:x:null", "2:B:x:null", "3:C:y:9",
+                                              "4:d:y:null", "8:h:null:null"}));
+}
+
 TEST_F(MergeTest, MissingTableAndMissingClausesFail) {
   auto missing =
       MergeIntoTable(uri_, *Rows("[]"), Parse("target.id = source.id"), Upsert());

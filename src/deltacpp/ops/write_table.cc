@@ -31,6 +31,7 @@ namespace deltacpp {
 
 namespace {
 
+using internal::CheckProtocolCovers;
 using internal::JsonString;
 using internal::JsonStringArray;
 using internal::RemovalOf;
@@ -78,26 +79,6 @@ bool ProtocolCovers(const Protocol& current, const Protocol& needed) {
   };
   return covers(current.reader_features, needed.reader_features) &&
          covers(current.writer_features, needed.writer_features);
-}
-
-// The reader features a table of `schema` needs that `protocol` lacks (a schema change
-// may bring in types such as timestamp_ntz).
-Status CheckProtocolCovers(const Protocol& protocol, const arrow::Schema& schema,
-                           const Metadata& metadata) {
-  DELTACPP_ASSIGN_OR_RAISE(auto needed, ProtocolForNewTable(schema, metadata));
-  if (!needed.reader_features.has_value()) return Status::OK();
-  std::string missing;
-  for (const auto& feature : *needed.reader_features) {
-    const auto& has = protocol.reader_features;
-    if (!has.has_value() || std::find(has->begin(), has->end(), feature) == has->end()) {
-      missing += (missing.empty() ? "'" : ", '") + feature + "'";
-    }
-  }
-  if (missing.empty()) return Status::OK();
-  return DeltaError(DeltaErrorCode::kUnsupportedFeature,
-                    "the new schema needs table feature(s) ", missing,
-                    ", which the table's protocol lacks; delta-cpp does not upgrade "
-                    "protocols yet");
 }
 
 // A bound predicate evaluated on batches of one schema.

@@ -84,15 +84,17 @@ using ClauseTuple = std::tuple<std::string, std::string, std::optional<std::stri
 
 MergeOptions ToMergeOptions(const std::string& source_alias,
                             const std::string& target_alias,
-                            const std::vector<ClauseTuple>& clauses,
+                            const std::vector<ClauseTuple>& clauses, bool merge_schema,
                             const WriteRequest& request) {
   MergeOptions options;
+  options.merge_schema = merge_schema;
   options.source_alias = source_alias;
   options.target_alias = target_alias;
   options.data_files = request.data_files;
   options.commit = request.commit;
   options.app_transactions = ToWriteOptions(request).app_transactions;
-  for (const auto& [when, action, condition, assignments, all_columns, except] : clauses) {
+  for (const auto& [when, action, condition, assignments, all_columns, except] :
+       clauses) {
     MergeClause clause;
     if (action == "update") {
       clause.action = MergeAction::kUpdate;
@@ -245,21 +247,23 @@ void BindWrite(nb::module_& module) {
       "merge",
       [](const std::string& uri, nb::handle stream_capsule, const std::string& predicate,
          const std::string& source_alias, const std::string& target_alias,
-         const std::vector<ClauseTuple>& clauses, const WriteRequest& request) {
+         const std::vector<ClauseTuple>& clauses, bool merge_schema,
+         const WriteRequest& request) {
         auto reader = ImportStream(stream_capsule);
         MergeResult result;
         {
           nb::gil_scoped_release released;
           auto on = ValueOrThrow(ParsePredicate(predicate));
           const MergeOptions options =
-              ToMergeOptions(source_alias, target_alias, clauses, request);
+              ToMergeOptions(source_alias, target_alias, clauses, merge_schema, request);
           result = ValueOrThrow(MergeIntoTable(uri, *reader, on, options));
           reader.reset();
         }
         return MergeResultDict(result);
       },
       nb::arg("uri"), nb::arg("source"), nb::arg("predicate"), nb::arg("source_alias"),
-      nb::arg("target_alias"), nb::arg("clauses"), nb::arg("request"),
+      nb::arg("target_alias"), nb::arg("clauses"), nb::arg("merge_schema"),
+      nb::arg("request"),
       "Merges an arrow_array_stream capsule's rows into the table at `uri`; clauses are "
       "(when, action, condition, assignments, all_columns, except_columns) tuples.");
   module.def(
