@@ -866,7 +866,9 @@ class SourceIndex {
     DELTACPP_ASSIGN_OR_RAISE(index.grouper_, cp::Grouper::Make(types));
     cp::ExecBatch batch(std::move(keys), rows);
     DELTACPP_ASSIGN_OR_RAISE(auto ids, index.grouper_->Consume(cp::ExecSpan(batch)));
-    const auto& group_ids = *ids.array_as<arrow::UInt32Array>();
+    // The array must outlive the reference: array_as makes a new one each call.
+    const auto group_array = ids.array_as<arrow::UInt32Array>();
+    const auto& group_ids = *group_array;
     const uint32_t groups = index.grouper_->num_groups();
     std::vector<int64_t> counts(groups + 1, 0);
     auto has_null_key = [&](int64_t row) {
@@ -912,7 +914,9 @@ class SourceIndex {
     }
     cp::ExecBatch batch(std::move(keys), rows);
     DELTACPP_ASSIGN_OR_RAISE(auto ids, grouper_->Lookup(cp::ExecSpan(batch)));
-    const auto& group_ids = *ids.array_as<arrow::UInt32Array>();
+    // The array must outlive the reference: array_as makes a new one each call.
+    const auto group_array = ids.array_as<arrow::UInt32Array>();
+    const auto& group_ids = *group_array;
     for (int64_t i = 0; i < rows; ++i) {
       if (group_ids.IsNull(i)) continue;
       if (std::any_of(arrays.begin(), arrays.end(),

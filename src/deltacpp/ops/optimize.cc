@@ -173,17 +173,9 @@ Result<std::vector<bool>> SelectPartitions(
   auto batch =
       arrow::RecordBatch::Make(schema, static_cast<int64_t>(partitions.size()), arrays);
   DELTACPP_ASSIGN_OR_RAISE(auto expression, ToArrowExpression(*bound).Bind(*schema));
-  DELTACPP_ASSIGN_OR_RAISE(auto mask, arrow::compute::ExecuteScalarExpression(
-                                          expression, arrow::compute::ExecBatch(*batch)));
-  if (mask.is_scalar()) {
-    DELTACPP_ASSIGN_OR_RAISE(
-        auto array, arrow::MakeArrayFromScalar(*mask.scalar(), batch->num_rows()));
-    mask = std::move(array);
-  }
-  const auto& holds = static_cast<const arrow::BooleanArray&>(*mask.make_array());
+  DELTACPP_ASSIGN_OR_RAISE(auto holds, TrueRows(expression, *batch));
   for (size_t i = 0; i < partitions.size(); ++i) {
-    const auto row = static_cast<int64_t>(i);
-    selected[i] = holds.IsValid(row) && holds.Value(row);
+    selected[i] = holds->Value(static_cast<int64_t>(i));
   }
   return selected;
 }
