@@ -102,8 +102,9 @@ class TableMerger:
         num_output_rows, num_target_files_scanned, num_target_files_skipped_during_scan,
         num_target_files_added, num_target_files_removed, execution_time_ms, scan_time_ms
         and rewrite_time_ms. Raises DeltaError for a predicate or value that does not
-        parse or bind, or when two source rows match one target row and a WHEN MATCHED
-        clause exists; CommitFailedError when a concurrent commit conflicts. On a table
+        parse or bind, a value that does not fit its column, or when two source rows match
+        one target row and there is a WHEN MATCHED clause other than a lone unconditional
+        delete; CommitFailedError when a concurrent commit conflicts. On a table
         with the change data feed every change is written to change data files too.
         """
         request = new_request("append", None, None, None, None)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <optional>
 #include <set>
 
@@ -305,10 +306,11 @@ Result<std::pair<MergeWhen, MergeClause>> ParseMergeClause(std::string_view text
   rest = Trim(rest.substr(*then + 4));
   if (!condition.empty()) {
     if (!ConsumeKeyword(condition, "and")) {
-      return ClauseError(
-          clause,
-          "AND <condition> or THEN after " +
-              std::string(when == MergeWhen::kMatched ? "MATCHED" : "NOT MATCHED"));
+      return ClauseError(clause, "AND <condition> or THEN after " +
+                                     std::string(when == MergeWhen::kMatched ? "MATCHED"
+                                                 : when == MergeWhen::kNotMatched
+                                                     ? "NOT MATCHED"
+                                                     : "NOT MATCHED BY SOURCE"));
     }
     DELTACPP_ASSIGN_OR_RAISE(out.condition, ParsePredicate(condition));
   }
@@ -321,6 +323,7 @@ Result<std::pair<MergeWhen, MergeClause>> ParseMergeClause(std::string_view text
     if (out.all_columns && !rest.empty()) {
       if (rest.front() != ',') return ClauseError(clause, "the end after SET *");
       rest.remove_prefix(1);
+      if (Trim(rest).empty()) return ClauseError(clause, "column = value after 'SET *,'");
     }
     if (!out.all_columns || !rest.empty()) {
       auto assignments = ParseAssignments(rest);
@@ -580,6 +583,53 @@ std::vector<int64_t> TrueIndices(const arrow::BooleanArray& mask) {
   return indices;
 }
 
+// Why a value of type `from` cannot be written to a column of type `to` (`path`) as Delta
+// Spark's MERGE and UPDATE cast by name: a struct field the column lacks would be
+// dropped, and one the value lacks made null (allowed with schema evolution,
+// `allow_missing`). Empty when the nested fields agree (names in any case and order).
+std::string NestedFieldMismatch(const arrow::DataType& from, const arrow::DataType& to,
+                                bool allow_missing, const std::string& path) {
+  if (from.id() == arrow::Type::STRUCT && to.id() == arrow::Type::STRUCT) {
+    for (const auto& field : from.fields()) {
+      std::shared_ptr<arrow::Field> match;
+      for (const auto& candidate : to.fields()) {
+        if (EqualsIgnoreCase(candidate->name(), field->name())) match = candidate;
+      }
+      const std::string name = path + "." + field->name();
+      if (match == nullptr) {
+        return "the value has field " + name +
+               ", which the column lacks (writing it would drop the field; delta-cpp "
+               "does not add nested fields)";
+      }
+      auto inner =
+          NestedFieldMismatch(*field->type(), *match->type(), allow_missing, name);
+      if (!inner.empty()) return inner;
+    }
+    if (allow_missing) return "";
+    for (const auto& field : to.fields()) {
+      const bool given = std::any_of(
+          from.fields().begin(), from.fields().end(),
+          [&](const auto& f) { return EqualsIgnoreCase(f->name(), field->name()); });
+      if (!given) {
+        return "the value lacks field " + path + "." + field->name() +
+               " of the column (give every field, or merge with schema evolution to make "
+               "missing fields null)";
+      }
+    }
+    return "";
+  }
+  // Lists and maps: their elements, keys and values.
+  if (from.id() != arrow::Type::STRUCT && to.id() != arrow::Type::STRUCT &&
+      from.num_fields() > 0 && from.num_fields() == to.num_fields()) {
+    for (int i = 0; i < from.num_fields(); ++i) {
+      auto inner = NestedFieldMismatch(*from.field(i)->type(), *to.field(i)->type(),
+                                       allow_missing, path);
+      if (!inner.empty()) return inner;
+    }
+  }
+  return "";
+}
+
 // How one clause computes the row it writes: one bound expression per column of the
 // batch it makes (the table's columns but generated ones it leaves to be computed).
 struct RowMaker {
@@ -603,6 +653,7 @@ class MergePlan {
                                 const std::string& by_source_label) {
     MergePlan plan;
     plan.sides_ = &sides;
+    plan.allow_missing_fields_ = options.merge_schema;
     DELTACPP_ASSIGN_OR_RAISE(auto qualified,
                              sides.Qualify(on, kBothSides, "the merge condition"));
     std::vector<PredicatePtr> residual;
@@ -682,6 +733,14 @@ class MergePlan {
   // Whether target rows may change (else the target is read only to find matches).
   bool RewritesTarget() const {
     return !matched_.empty() || !not_matched_by_source_.empty();
+  }
+  // Whether a target row may match more than one source row: when no WHEN MATCHED
+  // clause could pick one of them, or when the only one is an unconditional DELETE,
+  // which deletes the row whichever matches (Delta Spark's rule).
+  bool AllowsMultipleMatches() const {
+    return matched_.empty() ||
+           (matched_.size() == 1 && matched_[0].clause.action == MergeAction::kDelete &&
+            matched_[0].clause.condition == nullptr);
   }
 
  private:
@@ -794,6 +853,27 @@ class MergePlan {
       DELTACPP_ASSIGN_OR_RAISE(auto bound, BindExpression(value, *sides.joined));
       cp::Expression expression = ToArrowExpression(*bound);
       if (!bound->type->Equals(*field->type())) {
+        const std::string mismatch = NestedFieldMismatch(
+            *bound->type, *field->type(), allow_missing_fields_, field->name());
+        if (!mismatch.empty()) {
+          return DeltaError(DeltaErrorCode::kInvalidArgument, when,
+                            " clause: the value of ", field->name(), " (",
+                            bound->type->ToString(), ") does not fit the column (",
+                            field->type()->ToString(), "): ", mismatch);
+        }
+        if (bound->type->id() == arrow::Type::DECIMAL128 &&
+            field->type()->id() == arrow::Type::DECIMAL128) {
+          // A decimal of more digits after the point is rounded to the column's scale
+          // (half away from zero, as Spark's store assignment); the cast then fails
+          // only when the value has too many digits before it.
+          const auto& from = static_cast<const arrow::DecimalType&>(*bound->type);
+          const auto& to = static_cast<const arrow::DecimalType&>(*field->type());
+          if (from.scale() > to.scale()) {
+            expression = cp::call(
+                "round", {std::move(expression)},
+                cp::RoundOptions(to.scale(), cp::RoundMode::HALF_TOWARDS_INFINITY));
+          }
+        }
         expression = cp::call("cast", {std::move(expression)},
                               cp::CastOptions::Safe(field->type()));
       }
@@ -806,6 +886,7 @@ class MergePlan {
   }
 
   const Sides* sides_ = nullptr;
+  bool allow_missing_fields_ = false;  // schema evolution: missing nested fields are null
   std::vector<Key> keys_;
   std::optional<cp::Expression> residual_;
   std::vector<PredicatePtr> target_terms_;  // of the table's columns
@@ -840,6 +921,28 @@ Result<std::shared_ptr<arrow::RecordBatch>> MakeRows(const RowMaker& maker,
   return checked;
 }
 
+// Key values as the join compares them: the hash grouper compares bits, but SQL's =
+// holds for 0.0 and -0.0, and Spark's (as deltalake's join) for NaN and NaN, so floating
+// keys have -0.0 made 0.0 and every NaN made one NaN.
+Result<std::shared_ptr<arrow::Array>> JoinableKey(std::shared_ptr<arrow::Array> values) {
+  const auto id = values->type_id();
+  if (id != arrow::Type::FLOAT && id != arrow::Type::DOUBLE) return values;
+  const bool is_float = id == arrow::Type::FLOAT;
+  std::shared_ptr<arrow::Scalar> zero, nan;
+  if (is_float) {
+    zero = std::make_shared<arrow::FloatScalar>(0.0f);
+    nan = std::make_shared<arrow::FloatScalar>(std::numeric_limits<float>::quiet_NaN());
+  } else {
+    zero = std::make_shared<arrow::DoubleScalar>(0.0);
+    nan = std::make_shared<arrow::DoubleScalar>(std::numeric_limits<double>::quiet_NaN());
+  }
+  // x + 0.0 is 0.0 for -0.0 and x otherwise.
+  DELTACPP_ASSIGN_OR_RAISE(auto positive, cp::Add(values, zero));
+  DELTACPP_ASSIGN_OR_RAISE(auto is_nan, cp::IsNan(values));
+  DELTACPP_ASSIGN_OR_RAISE(auto canonical, cp::IfElse(is_nan, nan, positive));
+  return canonical.make_array();
+}
+
 // Source rows by join key: the rows of each distinct key (none with a null in it).
 class SourceIndex {
  public:
@@ -857,8 +960,9 @@ class SourceIndex {
     std::vector<arrow::Datum> keys;
     std::vector<arrow::TypeHolder> types;
     for (const auto& key : plan.keys()) {
-      DELTACPP_ASSIGN_OR_RAISE(auto values,
+      DELTACPP_ASSIGN_OR_RAISE(auto evaluated,
                                EvaluateRows(key.source_value, joined_source));
+      DELTACPP_ASSIGN_OR_RAISE(auto values, JoinableKey(std::move(evaluated)));
       types.emplace_back(values->type());
       index.key_values_.push_back(values);
       keys.emplace_back(std::move(values));
@@ -909,6 +1013,7 @@ class SourceIndex {
         DELTACPP_ASSIGN_OR_RAISE(auto cast, cp::Cast(values, key_values_[k]->type()));
         values = cast.make_array();
       }
+      DELTACPP_ASSIGN_OR_RAISE(values, JoinableKey(std::move(values)));
       arrays.push_back(values);
       keys.emplace_back(std::move(values));
     }
@@ -1030,18 +1135,19 @@ Status MultipleMatches(const arrow::RecordBatch& target, int64_t row, int64_t ma
   sample += target.num_columns() > 8 ? ", ...}" : "}";
   return DeltaError(DeltaErrorCode::kInvalidArgument, matches,
                     " source rows match the same target row ", sample,
-                    ": with WHEN MATCHED clauses a target row may match at most one "
-                    "source row (make the merge condition or the source unique); "
-                    "nothing was committed");
+                    ": with WHEN MATCHED clauses (but a lone unconditional DELETE) a "
+                    "target row may match at most one source row (make the merge "
+                    "condition or the source unique); nothing was committed");
 }
 
 // Runs the merge over the target's files, one at a time.
 class Merger {
  public:
+  // `by_source_label` names the WHEN NOT MATCHED BY SOURCE clauses in errors.
   Merger(const Sides& sides, const MergePlan& plan, const SourceIndex& index,
          const std::shared_ptr<arrow::RecordBatch>& joined_source,
          const WriteConstraints& rules, PartitionedWriter& writer,
-         ChangeDataWriter* changes, MergeResult& result)
+         ChangeDataWriter* changes, MergeResult& result, std::string by_source_label)
       : sides_(sides),
         plan_(plan),
         index_(index),
@@ -1051,6 +1157,7 @@ class Merger {
         writer_(writer),
         changes_(changes),
         result_(result),
+        by_source_label_(std::move(by_source_label)),
         source_matched_(joined_source->num_rows(), false) {}
 
   // Merges the rows of one target file; true when it is written again (and must go).
@@ -1226,16 +1333,34 @@ class Merger {
     DELTACPP_RETURN_NOT_OK(flush());
 
     std::vector<int32_t> matches(rows, 0);
+    bool multiple = false;
     for (size_t p = 0; p < pair_target.size(); ++p) {
       const int64_t t = pair_target[p];
-      if (++matches[t] > 1 && !plan_.matched().empty()) {
-        int64_t count = 0;
-        for (int64_t other : pair_target) count += other == t ? 1 : 0;
-        return MultipleMatches(*batch, t, count);
+      if (++matches[t] > 1) {
+        multiple = true;
+        if (!plan_.AllowsMultipleMatches()) {
+          int64_t count = 0;
+          for (int64_t other : pair_target) count += other == t ? 1 : 0;
+          return MultipleMatches(*batch, t, count);
+        }
       }
       source_matched_[pair_source[p]] = true;
     }
     if (!plan_.RewritesTarget()) return std::make_pair(batch, false);
+    if (multiple && !plan_.matched().empty()) {
+      // One unconditional DELETE: each target row is deleted (and counted) once.
+      std::vector<bool> seen(rows, false);
+      size_t kept = 0;
+      for (size_t p = 0; p < pair_target.size(); ++p) {
+        if (seen[pair_target[p]]) continue;
+        seen[pair_target[p]] = true;
+        pair_target[kept] = pair_target[p];
+        pair_source[kept] = pair_source[p];
+        ++kept;
+      }
+      pair_target.resize(kept);
+      pair_source.resize(kept);
+    }
 
     std::vector<bool> deleted(rows, false);
     std::vector<MadeRows> updates;
@@ -1259,9 +1384,8 @@ class Merger {
         DELTACPP_ASSIGN_OR_RAISE(auto lone, sides_.Join(t, nullptr, t->length()));
         DELTACPP_ASSIGN_OR_RAISE(
             auto more,
-            ApplyClauses(plan_.not_matched_by_source(), "WHEN NOT MATCHED BY SOURCE",
-                         lone, unmatched, &deleted,
-                         &result_.num_target_rows_not_matched_by_source_updated,
+            ApplyClauses(plan_.not_matched_by_source(), by_source_label_, lone, unmatched,
+                         &deleted, &result_.num_target_rows_not_matched_by_source_updated,
                          &result_.num_target_rows_not_matched_by_source_deleted));
         for (auto& made : more) updates.push_back(std::move(made));
       }
@@ -1319,14 +1443,18 @@ class Merger {
   PartitionedWriter& writer_;
   ChangeDataWriter* changes_;  // null without the change data feed
   MergeResult& result_;
+  std::string by_source_label_;
   std::vector<bool> source_matched_;
 };
 
 // The source's rows as one batch, with Delta's types; a column named as a target column
-// and of a narrower type (that a write would widen) takes the target's type.
+// and of a narrower type (that a write would widen) takes the target's type, but for a
+// struct that lacks some of the column's fields when `allow_missing` is false (a merge
+// sets such a value only with schema evolution: MakeRow says why).
 Result<std::shared_ptr<arrow::RecordBatch>> ReadSource(arrow::RecordBatchReader& source,
                                                        const arrow::Schema& target,
-                                                       const std::string& table_uri) {
+                                                       const std::string& table_uri,
+                                                       bool allow_missing) {
   DELTACPP_ASSIGN_OR_RAISE(auto storage, StorageSchema(*source.schema()));
   arrow::FieldVector fields;
   for (const auto& field : storage->fields()) {
@@ -1335,7 +1463,10 @@ Result<std::shared_ptr<arrow::RecordBatch>> ReadSource(arrow::RecordBatchReader&
       auto widened = ResolveWriteSchema(
           arrow::schema({in_target}), arrow::schema({field->WithName(in_target->name())}),
           SchemaMode::kReject, {}, table_uri);
-      if (widened.ok()) {
+      const bool fields_agree = NestedFieldMismatch(*field->type(), *in_target->type(),
+                                                    allow_missing, in_target->name())
+                                    .empty();
+      if (widened.ok() && fields_agree) {
         fields.push_back(field->WithType(in_target->type()));
         continue;
       }
@@ -1473,8 +1604,9 @@ Result<MergeResult> RunMerge(const std::string& table_uri,
   auto& [table, txn] = rewrite;
   const auto& snapshot = txn.read_snapshot();
   const Metadata& metadata = snapshot->metadata();
-  DELTACPP_ASSIGN_OR_RAISE(auto source_batch,
-                           ReadSource(source, *snapshot->schema(), table.uri()));
+  DELTACPP_ASSIGN_OR_RAISE(
+      auto source_batch,
+      ReadSource(source, *snapshot->schema(), table.uri(), options.merge_schema));
   std::shared_ptr<arrow::Schema> schema = snapshot->schema();
   if (options.merge_schema) {
     schema = EvolvedSchema(schema, *source_batch->schema(), options);
@@ -1525,7 +1657,7 @@ Result<MergeResult> RunMerge(const std::string& table_uri,
                     options.data_files);
   }
   Merger merger(sides, plan, index, joined_source, rules, writer,
-                changes ? &*changes : nullptr, result);
+                changes ? &*changes : nullptr, result, kind.by_source);
   // Every row of a file is needed to write it again; only matching it needs the rest.
   DELTACPP_ASSIGN_OR_RAISE(auto reader_scan,
                            ScanBuilder(snapshot).Parallelism(1).Build());
@@ -1588,6 +1720,13 @@ Result<MergeResult> MergeIntoTable(const std::string& table_uri,
                                    const PredicatePtr& on, const MergeOptions& options) {
   if (on == nullptr) {
     return DeltaError(DeltaErrorCode::kInvalidArgument, "a merge needs a condition");
+  }
+  if (!options.source_alias.empty() &&
+      EqualsIgnoreCase(options.source_alias, options.target_alias)) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument,
+                      "the source and the target of a merge need different aliases, not "
+                      "both '",
+                      options.source_alias, "'");
   }
   if (options.when_matched.empty() && options.when_not_matched.empty() &&
       options.when_not_matched_by_source.empty()) {

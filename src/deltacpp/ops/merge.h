@@ -140,16 +140,22 @@ struct MergeResult {
 /// one transaction, and commits operation MERGE with Delta Spark's parameters and
 /// metrics (nothing when no row changes). The source is read into memory; its columns
 /// of a target column's name and a narrower type (int for long, ...) are widened to the
-/// target's type. Fails, committing nothing, with kTableNotFound when there is no table;
+/// target's type. The join keys (the condition's equalities of a target and a source
+/// expression) compare as Spark's =: 0.0 matches -0.0, NaN matches NaN, null matches
+/// nothing. Fails, committing nothing, with kTableNotFound when there is no table;
 /// kInvalidArgument for a condition or expression that does not parse or bind (an
 /// unknown column, a column both sides have and the expression does not qualify, a
-/// target column in an insert), an assignment to a column the target lacks, a value
-/// that does not fit its column, a clause of the wrong action for its WHEN, no clause
-/// at all, a target row that more than one source row matches when there are WHEN
-/// MATCHED clauses (Spark's rule: the result would depend on order), or a row that
-/// breaks a constraint; kUnsupportedFeature for column mapping; kConflict when a
-/// concurrent commit conflicts. On a table with the change data feed every row changed
-/// or inserted is also written to change data files (change_data_writer.h).
+/// target column in an insert), the same alias for both sides, an assignment to a
+/// column the target lacks, a value that does not fit its column (decimals are rounded
+/// half away from zero to the column's scale first; a struct value must have the
+/// column's fields, by name: one the column lacks is never dropped, one the value lacks
+/// is null only with `merge_schema`), a clause of the wrong action for its WHEN, no
+/// clause at all, a target row that more than one source row matches when there are
+/// WHEN MATCHED clauses other than one unconditional DELETE (Spark's rule: the result
+/// would depend on order), or a row that breaks a constraint; kUnsupportedFeature for
+/// column mapping; kConflict when a concurrent commit conflicts. On a table with the
+/// change data feed every row changed or inserted is also written to change data files
+/// (change_data_writer.h).
 DELTACPP_EXPORT Result<MergeResult> MergeIntoTable(const std::string& table_uri,
                                                    arrow::RecordBatchReader& source,
                                                    const PredicatePtr& on,
