@@ -570,12 +570,6 @@ def test_change_data_feed_matches_deltalakes(tmp_path, partition_by, operation):
     assert feed(ours.path) == feed(theirs.path)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ops/write_table.cc DeleteRows: when every touched file goes whole it writes no change "
-    "data files, so readers take the removed files as the deleted rows; a removed file "
-    "with a deletion vector then shows rows deleted earlier and loses the right ones "
-    "(deltalake's load_cdf reads the whole file). Not fixed here: write_table.cc is "
-    "outside this review."))
 def test_change_data_feed_of_a_delete_of_files_with_deletion_vectors(tmp_path):
     table = TESTDATA / "cdf-table-with-cdc-and-dvs"
     version = deltalake.DeltaTable(table).version()
@@ -584,10 +578,6 @@ def test_change_data_feed_of_a_delete_of_files_with_deletion_vectors(tmp_path):
     assert feed(ours.path, version + 1) == feed(theirs.path, version + 1)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ops/file_stats.cc writes the statistics of an infinite float as nothing "
-    "('\"maxValues\":{\"f\":}'): the add action's stats are not JSON and deltalake cannot "
-    "read the table. Not fixed here: file_stats.cc is outside this review."))
 def test_infinite_values_leave_a_table_deltalake_reads(tmp_path):
     target = pa.table({"id": [1, 2], "f": pa.array([1.0, 2.0], pa.float32())})
     source = pa.table({"id": [2], "f": [1e300]})  # inf as a float, as deltalake writes it

@@ -321,6 +321,15 @@ void WriteLeaf(Section section, const FileStatsCollector::Leaf& leaf, const Key&
   }
   const auto& value = section == Section::kMin ? leaf.min : leaf.max;
   if (value == nullptr || leaf.has_nan) return;
+  // JSON has no infinity: a bound at +-inf is left out, so readers take it as unknown.
+  if (value->type->id() == arrow::Type::DOUBLE &&
+      !std::isfinite(static_cast<const arrow::DoubleScalar&>(*value).value)) {
+    return;
+  }
+  if (value->type->id() == arrow::Type::FLOAT &&
+      !std::isfinite(static_cast<const arrow::FloatScalar&>(*value).value)) {
+    return;
+  }
   if (value->type->id() == arrow::Type::STRING) {
     const auto text = static_cast<const arrow::StringScalar&>(*value).view();
     const auto prefix = Utf8Prefix(text, kStringPrefixLength);

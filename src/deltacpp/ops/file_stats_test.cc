@@ -56,6 +56,18 @@ TEST(FileStatsTest, LongStringsKeepAPrefixMinimumAndNoMaximum) {
                             R"("nullCount":{"t":0}})");
 }
 
+TEST(FileStatsTest, InfiniteBoundsAreLeftOut) {
+  // JSON has no infinity; a bound left out is unknown to readers.
+  auto schema = arrow::schema(
+      {arrow::field("d", arrow::float64()), arrow::field("f", arrow::float32())});
+  FileStatsCollector stats(schema);
+  ASSERT_OK(
+      stats.Update(*Batch(schema, R"([{"d": 1.5, "f": -Inf}, {"d": Inf, "f": 2}])")));
+  EXPECT_EQ(stats.ToJson(),
+            R"({"numRecords":2,"minValues":{"d":1.5},"maxValues":{"f":2.0},)"
+            R"("nullCount":{"d":0,"f":0}})");
+}
+
 TEST(FileStatsTest, NaNLeavesNoBoundsAndOnlyTheFirstColumnsAreIndexed) {
   auto schema = arrow::schema(
       {arrow::field("d", arrow::float64()), arrow::field("i", arrow::int32())});

@@ -234,11 +234,13 @@ class TableWriter {
     }
     // A reader of the change data feed takes a version's changes from its change data
     // files alone once it has any: when one file keeps rows (so its removal is not a
-    // delete of all of them), every removed row goes to change data.
+    // delete of all of them), or has a deletion vector (whose rows some readers would
+    // take as deleted again), every removed row goes to change data.
     const bool record_changes =
         changes_.has_value() &&
-        std::any_of(touched.begin(), touched.end(),
-                    [](const Touched& t) { return t.matching < t.rows; });
+        std::any_of(touched.begin(), touched.end(), [](const Touched& t) {
+          return t.matching < t.rows || t.file->deletion_vector.has_value();
+        });
     const int64_t now = NowMillis();
     for (const auto& [file, rows, matching] : touched) {
       txn_.Remove(RemovalOf(*file, now));
