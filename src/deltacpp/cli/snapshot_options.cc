@@ -18,10 +18,16 @@ void AddSnapshotOptions(CLI::App* command, SnapshotOptions* options) {
           "Read the newest version committed at or before this time (ISO 8601, UTC "
           "unless an offset is given)")
       ->excludes(version);
+  command->add_flag("--no-outside-paths", options->no_outside_paths,
+                    "Refuse data and deletion-vector files that the log names outside "
+                    "the table root (absolute paths, as shallow clones have; symbolic "
+                    "links leading out)");
 }
 
 Result<std::shared_ptr<const Snapshot>> OpenSnapshot(const SnapshotOptions& options) {
-  DELTACPP_ASSIGN_OR_RAISE(auto table, Table::Open(options.table_uri));
+  StoreOptions store_options;
+  store_options.allow_paths_outside_root = !options.no_outside_paths;
+  DELTACPP_ASSIGN_OR_RAISE(auto table, Table::Open(options.table_uri, store_options));
   if (options.timestamp) {
     DELTACPP_ASSIGN_OR_RAISE(int64_t millis, ParseTimestampMillis(*options.timestamp));
     return table.SnapshotAtTimestamp(millis);

@@ -18,9 +18,12 @@ struct SnapshotOptions {
   std::string table_uri;
   std::optional<int64_t> version;
   std::optional<std::string> timestamp;
+  /// --no-outside-paths: refuse files the log names outside the table root.
+  bool no_outside_paths = false;
 };
 
-/// Adds TABLE, --version and --timestamp (exclusive of each other) to `command`.
+/// Adds TABLE, --version and --timestamp (exclusive of each other) and
+/// --no-outside-paths to `command`.
 void AddSnapshotOptions(CLI::App* command, SnapshotOptions* options);
 
 /// The snapshot the options name. Fails with the errors of Table::LoadSnapshot and

@@ -5,8 +5,8 @@
 
 namespace deltacpp {
 
-Result<Table> Table::Open(std::string_view uri) {
-  DELTACPP_ASSIGN_OR_RAISE(auto store, ObjectStore::Make(uri));
+Result<Table> Table::Open(std::string_view uri, StoreOptions options) {
+  DELTACPP_ASSIGN_OR_RAISE(auto store, ObjectStore::Make(uri, options));
   return Table(std::move(store));
 }
 

@@ -17,9 +17,10 @@ namespace deltacpp {
 
 class DELTACPP_EXPORT Table {
  public:
-  /// Resolves `uri` (see ObjectStore::Make). Does not read the log: a missing table is
-  /// reported by the first snapshot taken.
-  static Result<Table> Open(std::string_view uri);
+  /// Resolves `uri` (see ObjectStore::Make); `options` say which paths the log may
+  /// name (see StoreOptions). Does not read the log: a missing table is reported by the
+  /// first snapshot taken.
+  static Result<Table> Open(std::string_view uri, StoreOptions options = {});
 
   /// The newest version. Errors: those of SnapshotBuilder::Build.
   Result<std::shared_ptr<const Snapshot>> LatestSnapshot() const {

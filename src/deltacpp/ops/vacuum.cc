@@ -45,79 +45,15 @@ std::string FormatHours(int64_t millis) {
   return hours + " hours";
 }
 
-// `path` with empty and "." segments dropped and ".." applied; nullopt when it is empty
-// or climbs out of its root. Log paths are compared with listed names in this form, so
-// that "./a.parquet" still protects "a.parquet".
-std::optional<std::string> NormalizePath(std::string_view path) {
-  std::vector<std::string_view> segments;
-  while (!path.empty()) {
-    const size_t slash = path.find('/');
-    const std::string_view segment = path.substr(0, slash);
-    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
-    if (segment.empty() || segment == ".") continue;
-    if (segment == "..") {
-      if (segments.empty()) return std::nullopt;
-      segments.pop_back();
-      continue;
-    }
-    segments.push_back(segment);
-  }
-  if (segments.empty()) return std::nullopt;
-  std::string normalized;
-  for (const auto& segment : segments) {
-    if (!normalized.empty()) normalized += '/';
-    normalized += segment;
-  }
-  return normalized;
-}
-
-// The scheme of an absolute URI ("s3" of "s3://b/k", "file" of "file:/tmp/x"), or
-// nullopt for a relative reference.
-std::optional<std::string> UriScheme(std::string_view uri) {
-  const size_t colon = uri.find(':');
-  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
-  if (!std::isalpha(static_cast<unsigned char>(uri[0]))) return std::nullopt;
-  for (size_t i = 1; i < colon; ++i) {
-    const char c = uri[i];
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' &&
-        c != '.') {
-      return std::nullopt;
-    }
-  }
-  return Lower(uri.substr(0, colon));
-}
-
-// Resolves the paths the log names to paths relative to the table root, as listings
-// name files.
+// The files a version needs, relative to the table root: the store's one rule for the
+// paths a log names (files elsewhere, as shallow clones have, are not ours to keep or
+// delete; a path climbing out of the root fails vacuum, deleting nothing).
 class TablePaths {
  public:
-  explicit TablePaths(const ObjectStore& store)
-      : root_(store.FullPath("")), local_(store.is_local()) {
-    if (!local_) table_scheme_ = UriScheme(store.table_uri());
-  }
+  explicit TablePaths(const ObjectStore& store) : store_(store) {}
 
-  // The file that `logged`, a path as the log stores it (a percent-encoded relative or
-  // absolute URI), names under the table root; nullopt for one outside it.
-  std::optional<std::string> Resolve(std::string_view logged) const {
-    const std::optional<std::string> scheme = UriScheme(logged);
-    if (!scheme.has_value()) {
-      if (!logged.empty() && logged[0] == '/') return Under(logged);
-      return NormalizePath(arrow::util::UriUnescape(logged));
-    }
-    if (local_ ? *scheme != "file" : *scheme != table_scheme_) return std::nullopt;
-    std::string_view rest = logged.substr(scheme->size() + 1);
-    if (rest.substr(0, 2) == "//") {
-      rest.remove_prefix(2);
-      if (local_) {
-        // file://host/path: only an empty host or localhost is this machine.
-        const size_t slash = rest.find('/');
-        if (slash == std::string_view::npos) return std::nullopt;
-        const std::string_view host = rest.substr(0, slash);
-        if (!host.empty() && Lower(host) != "localhost") return std::nullopt;
-        rest.remove_prefix(slash);
-      }
-    }
-    return Under(rest);
+  Result<std::optional<std::string>> Resolve(std::string_view logged) const {
+    return store_.TableRelativePath(logged);
   }
 
   // Resolve for the file of a deletion vector; nullopt for inline vectors. Fails with
@@ -126,29 +62,11 @@ class TablePaths {
       const std::optional<DeletionVectorDescriptor>& dv) const {
     if (!dv.has_value() || dv->storage_type == "i") return std::nullopt;
     DELTACPP_ASSIGN_OR_RAISE(std::string path, DeletionVectorPath(*dv));
-    // 'u' vectors give a plain relative path, 'p' vectors an absolute URI.
-    if (dv->storage_type == "u") return NormalizePath(path);
     return Resolve(path);
   }
 
  private:
-  // The part of absolute path `encoded` (a percent-encoded filesystem path, or
-  // bucket/key for object stores) below the table root.
-  std::optional<std::string> Under(std::string_view encoded) const {
-    std::optional<std::string> path = NormalizePath(arrow::util::UriUnescape(encoded));
-    if (!path.has_value()) return std::nullopt;
-    std::optional<std::string> root = NormalizePath(root_);
-    if (!root.has_value()) return std::nullopt;
-    if (path->size() <= root->size() + 1 || path->compare(0, root->size(), *root) != 0 ||
-        (*path)[root->size()] != '/') {
-      return std::nullopt;
-    }
-    return path->substr(root->size() + 1);
-  }
-
-  std::string root_;
-  bool local_;
-  std::optional<std::string> table_scheme_;
+  const ObjectStore& store_;
 };
 
 // Whether vacuum leaves a file or folder of this name alone, wherever it is: Delta
@@ -206,7 +124,8 @@ struct Candidate {
 template <typename FileAction>
 Status Keep(const TablePaths& paths, const FileAction& file,
             std::unordered_set<std::string>& kept) {
-  if (auto path = paths.Resolve(file.path)) kept.insert(std::move(*path));
+  DELTACPP_ASSIGN_OR_RAISE(std::optional<std::string> path, paths.Resolve(file.path));
+  if (path.has_value()) kept.insert(std::move(*path));
   auto vector = paths.ResolveVector(file.deletion_vector);
   if (!vector.ok()) {
     return vector.status().WithMessage("data file ", file.path, ": ",
@@ -239,6 +158,8 @@ Result<std::vector<Candidate>> ListUnreferenced(
     ++directories_listed;
     for (auto& entry : *entries) {
       if (hidden.IsHidden(entry.name)) continue;
+      // A linked folder may lead anywhere, the table itself included: never walked.
+      if (entry.is_symlink) continue;
       std::string path = folder.empty() ? entry.name : folder + "/" + entry.name;
       if (entry.is_directory) {
         folders.push_back(std::move(path));
@@ -248,6 +169,21 @@ Result<std::vector<Candidate>> ListUnreferenced(
     }
   }
   return candidates;
+}
+
+// Whether a folder on the way to `path` is a symbolic link (vacuum deletes nothing
+// behind one, even when it leads back into the table).
+Result<bool> ReachedThroughLink(const ObjectStore& store, std::string_view path) {
+  for (size_t slash = path.find('/'); slash != std::string_view::npos;
+       slash = path.find('/', slash + 1)) {
+    auto info = store.GetInfo(path.substr(0, slash));
+    if (!info.ok()) {
+      if (GetDeltaErrorCode(info.status()) == DeltaErrorCode::kFileNotFound) return false;
+      return info.status();
+    }
+    if (info->is_symlink) return true;
+  }
+  return false;
 }
 
 // The files of the expired tombstones and their deletion vectors that `kept` lacks,
@@ -260,13 +196,17 @@ Result<std::vector<Candidate>> ExpiredTombstoneFiles(
   std::vector<Candidate> candidates;
   for (const RemoveFile* remove : expired) {
     std::vector<std::string> files;
-    if (auto path = paths.Resolve(remove->path)) files.push_back(std::move(*path));
+    // A tombstone naming a path outside the root names nothing vacuum may delete.
+    auto path = paths.Resolve(remove->path);
+    if (path.ok() && path->has_value()) files.push_back(std::move(**path));
     // A malformed descriptor names no file we could delete.
     auto vector = paths.ResolveVector(remove->deletion_vector);
     if (vector.ok() && vector->has_value()) files.push_back(std::move(**vector));
     for (auto& file : files) {
       if (kept.count(file) != 0 || hidden.IsHiddenPath(file)) continue;
       if (!seen.insert(file).second) continue;
+      DELTACPP_ASSIGN_OR_RAISE(const bool linked, ReachedThroughLink(store, file));
+      if (linked) continue;
       auto info = store.GetInfo(file);
       if (!info.ok()) {
         // Vacuumed already: tombstones outlive their files until a checkpoint drops them.

@@ -11,7 +11,6 @@
 #include <arrow/array/builder_primitive.h>
 #include <arrow/builder.h>
 #include <arrow/table.h>
-#include <arrow/util/uri.h>
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/map.h>
 #include <nanobind/stl/optional.h>
@@ -77,11 +76,13 @@ std::vector<std::string> FilePaths(const SnapshotHandle& handle,
   for (const AddFile* file : files) {
     if (file->path.find("://") != std::string::npos) {
       paths.push_back(file->path);  // a URI already (e.g. a shallow clone's file)
-    } else if (absolute) {
-      paths.push_back(store.FullPath(arrow::util::UriUnescape(file->path)));
-    } else {
-      paths.push_back(arrow::util::UriUnescape(file->path));
+      continue;
     }
+    // The store's rule: a path climbing out of the table is refused, not handed on.
+    auto location = ValueOrThrow(store.ResolveLogPath(file->path));
+    paths.push_back(absolute || location.outside_root
+                        ? location.store->FullPath(location.path)
+                        : location.path);
   }
   return paths;
 }

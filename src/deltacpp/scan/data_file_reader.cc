@@ -11,7 +11,6 @@
 #include <arrow/datum.h>
 #include <arrow/scalar.h>
 #include <arrow/util/thread_pool.h>
-#include <arrow/util/uri.h>
 
 #include "deltacpp/kernel/deletion_vectors/dv_reader.h"
 #include "deltacpp/scan/partition_values.h"
@@ -83,19 +82,12 @@ FileToRead FileToRead::Of(const AddFile& file) {
 Result<std::unique_ptr<DataFileReader>> DataFileReader::Open(
     std::shared_ptr<const ScanContext> context, FileToRead file) {
   auto reader = std::unique_ptr<DataFileReader>(new DataFileReader(context));
-  reader->store_ = context->snapshot->store();
-  const auto scheme_end = file.path.find("://");
-  const auto slash = file.path.rfind('/');
-  if (scheme_end != std::string::npos && slash > scheme_end + 2) {
-    // An absolute URI (a shallow clone's files live in the source table): its folder is
-    // a store of its own.
-    DELTACPP_ASSIGN_OR_RAISE(reader->store_,
-                             ObjectStore::Make(file.path.substr(0, slash)));
-    reader->path_ = arrow::util::UriUnescape(file.path.substr(slash + 1));
-  } else {
-    // A relative URI: percent-decoding it once gives the stored name.
-    reader->path_ = arrow::util::UriUnescape(file.path);
-  }
+  // A relative path stays under the root; an absolute one (a shallow clone's files
+  // live in the source table) is a store of its own where the table allows it.
+  auto location = context->snapshot->store()->ResolveLogPath(file.path);
+  if (!location.ok()) return location.status();
+  reader->store_ = std::move(location->store);
+  reader->path_ = std::move(location->path);
   // Deletion vectors are found from the table's root, wherever the data file is.
   const auto& store = *context->snapshot->store();
   if (file.only_rows.has_value()) {
@@ -142,13 +134,25 @@ Result<std::shared_ptr<arrow::RecordBatch>> DataFileReader::Next() {
       return DeltaError(DeltaErrorCode::kCorruptLog, "cannot read data file ", FullPath(),
                         ": ", read.message());
     }
-    if (batch == nullptr) return batch;
+    if (batch == nullptr) {
+      DELTACPP_RETURN_NOT_OK(CheckListedRowsRead());
+      return batch;
+    }
     DELTACPP_ASSIGN_OR_RAISE(batch, SelectRows(std::move(batch)));
     if (batch->num_rows() == 0) continue;
     DELTACPP_ASSIGN_OR_RAISE(batch, Shape(*batch));
     DELTACPP_ASSIGN_OR_RAISE(batch, FilterAndFinish(std::move(batch)));
     if (batch->num_rows() > 0) return batch;
   }
+}
+
+// A deletion vector naming a row the file lacks was written for another file, or
+// crafted: the rows it meant to delete cannot be known.
+Status DataFileReader::CheckListedRowsRead() const {
+  if (listed_cursor_ >= listed_rows_.size()) return Status::OK();
+  return DeltaError(DeltaErrorCode::kCorruptLog, "data file ", FullPath(), " has ",
+                    file_row_, " rows, but its deletion vector lists row ",
+                    listed_rows_[listed_cursor_]);
 }
 
 // Drops the rows a deletion vector marks, or keeps only the listed rows, counting rows

@@ -82,6 +82,7 @@ class DataFileReader {
       : context_(std::move(context)) {}
 
   std::string FullPath() const;
+  Status CheckListedRowsRead() const;
   Result<std::shared_ptr<arrow::RecordBatch>> SelectRows(
       std::shared_ptr<arrow::RecordBatch> batch);
   Result<std::shared_ptr<arrow::RecordBatch>> Shape(const arrow::RecordBatch& batch);
@@ -90,8 +91,8 @@ class DataFileReader {
 
   std::shared_ptr<const ScanContext> context_;
   FileToRead file_;
-  std::shared_ptr<ObjectStore> store_;  // the table's, or an absolute path's folder
-  std::string path_;                    // decoded, relative to store_
+  std::shared_ptr<const ObjectStore> store_;  // the table's, or an absolute path's folder
+  std::string path_;                          // decoded, relative to store_
   std::shared_ptr<arrow::RecordBatchReader> batches_;
   int64_t file_row_ = 0;
   // Sorted row indices: the rows dropped, or with keep_listed_ the only rows kept.

@@ -26,7 +26,8 @@ void AppendLittleEndian(std::string* out, uint64_t value, int bytes) {
 
 }  // namespace
 
-Result<std::vector<uint64_t>> DecodeRoaringBitmapArray(std::string_view bytes) {
+Result<std::vector<uint64_t>> DecodeRoaringBitmapArray(
+    std::string_view bytes, std::optional<uint64_t> expected_cardinality) {
   auto corrupt = [](std::string_view problem) {
     return DeltaError(DeltaErrorCode::kCorruptLog, "deletion vector bitmap ", problem);
   };
@@ -35,9 +36,21 @@ Result<std::vector<uint64_t>> DecodeRoaringBitmapArray(std::string_view bytes) {
     return corrupt("has a wrong magic number");
   }
   const uint64_t count = ReadLittleEndian<uint64_t>(bytes.data() + 4);
+  // Each bitmap takes at least its 4-byte key: a count beyond that is a lie.
+  if (count > (bytes.size() - 12) / 4)
+    return corrupt("claims more bitmaps than it holds");
+  // All bitmaps are checked before any row is materialised: a few crafted bytes of run
+  // containers can claim billions of rows.
+  std::vector<std::pair<uint64_t, roaring_bitmap_t*>> bitmaps;
+  struct FreeAll {
+    std::vector<std::pair<uint64_t, roaring_bitmap_t*>>* bitmaps;
+    ~FreeAll() {
+      for (auto& [key, bitmap] : *bitmaps) roaring_bitmap_free(bitmap);
+    }
+  } free_all{&bitmaps};
   size_t position = 12;
-  std::vector<uint64_t> rows;
   uint64_t previous_key = 0;
+  uint64_t cardinality = 0;
   for (uint64_t i = 0; i < count; ++i) {
     if (position + 4 > bytes.size()) return corrupt("ends inside a bitmap key");
     const uint64_t key = ReadLittleEndian<uint32_t>(bytes.data() + position);
@@ -51,12 +64,30 @@ Result<std::vector<uint64_t>> DecodeRoaringBitmapArray(std::string_view bytes) {
     roaring_bitmap_t* bitmap =
         roaring_bitmap_portable_deserialize_safe(bytes.data() + position, remaining);
     if (bitmap == nullptr) return corrupt("holds a malformed Roaring bitmap");
+    bitmaps.emplace_back(key, bitmap);
     position += size;
+    cardinality += roaring_bitmap_get_cardinality(bitmap);
+  }
+  if (position != bytes.size()) return corrupt("has bytes after its last bitmap");
+  if (expected_cardinality.has_value() && cardinality != *expected_cardinality) {
+    return corrupt("holds " + std::to_string(cardinality) +
+                   " rows, not its cardinality " + std::to_string(*expected_cardinality));
+  }
+  std::vector<uint64_t> rows;
+  rows.reserve(cardinality);
+  for (const auto& [key, bitmap] : bitmaps) {
     std::vector<uint32_t> values(roaring_bitmap_get_cardinality(bitmap));
     roaring_bitmap_to_uint32_array(bitmap, values.data());
-    roaring_bitmap_free(bitmap);
-    rows.reserve(rows.size() + values.size());
-    for (uint32_t value : values) rows.push_back((key << 32) | value);
+    for (uint32_t value : values) {
+      const uint64_t row = (key << 32) | value;
+      // Containers are not checked by the deserialiser: an unsorted or repeated array
+      // would make readers drop the wrong rows.
+      if (!rows.empty() && row <= rows.back()) {
+        return corrupt("lists row " + std::to_string(row) + " after row " +
+                       std::to_string(rows.back()) + ": rows must be sorted and unique");
+      }
+      rows.push_back(row);
+    }
   }
   return rows;
 }
