@@ -46,6 +46,58 @@ TEST(DvReaderTest, RejectsCorruptBitmaps) {
   ASSERT_RAISES_DELTA(kCorruptLog, DecodeRoaringBitmapArray(bytes));
 }
 
+// One bitmap (key 0) of one array container holding `values` as given: the portable
+// Roaring format does not forbid writing them unsorted or repeated.
+std::string CraftedArray(const std::vector<uint16_t>& values) {
+  std::string out;
+  auto put = [&out](uint64_t value, int bytes) {
+    for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>(value >> (8 * i)));
+  };
+  put(1681511377, 4);  // RoaringBitmapArray magic
+  put(1, 8);           // one bitmap
+  put(0, 4);           // its key
+  put(12346, 4);       // portable cookie, no run containers
+  put(1, 4);           // one container
+  put(0, 2);           // container key
+  put(values.size() - 1, 2);
+  put(16, 4);  // offset of the container's data
+  for (uint16_t value : values) put(value, 2);
+  return out;
+}
+
+TEST(DvReaderTest, RejectsUnsortedAndRepeatedRows) {
+  ASSERT_OK_AND_ASSIGN(auto fine, DecodeRoaringBitmapArray(CraftedArray({0, 3, 9})));
+  EXPECT_EQ(fine, (std::vector<uint64_t>{0, 3, 9}));
+  auto unsorted = DecodeRoaringBitmapArray(CraftedArray({9, 0}));
+  ASSERT_RAISES_DELTA(kCorruptLog, unsorted);
+  EXPECT_NE(unsorted.status().message().find("sorted and unique"), std::string::npos);
+  ASSERT_RAISES_DELTA(kCorruptLog, DecodeRoaringBitmapArray(CraftedArray({5, 5})));
+}
+
+TEST(DvReaderTest, ChecksCardinalityBeforeMaterialisingRows) {
+  const std::string bytes = Serialize({1, 2, 3});
+  ASSERT_OK(DecodeRoaringBitmapArray(bytes, 3).status());
+  ASSERT_RAISES_DELTA(kCorruptLog, DecodeRoaringBitmapArray(bytes, 2));
+  // A count of bitmaps larger than the bytes could hold is refused at once.
+  std::string lying = bytes;
+  lying[4] = '\xff';
+  lying[5] = '\xff';
+  ASSERT_RAISES_DELTA(kCorruptLog, DecodeRoaringBitmapArray(lying));
+  ASSERT_RAISES_DELTA(kCorruptLog, DecodeRoaringBitmapArray(bytes + "junk"));
+}
+
+TEST(DvReaderTest, RefusesPrefixesAndSizesThatCouldNameOtherFiles) {
+  ASSERT_RAISES_DELTA(kCorruptLog,
+                      DeletionVectorPath({"u", "../^-aqEH.-t@S}K{vb[*k^", 1, 40, 6}));
+  ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
+  ASSERT_OK_AND_ASSIGN(auto store, ObjectStore::Make(dir.path().string()));
+  const std::string bytes = Serialize({2, 9});
+  DeletionVectorDescriptor negative{"i", Z85Encode(bytes), std::nullopt, -4, 2};
+  ASSERT_RAISES_DELTA(kCorruptLog, ReadDeletionVector(*store, negative));
+  DeletionVectorDescriptor escaping{"p", "../elsewhere.bin", 1, 40, 2};
+  ASSERT_RAISES_DELTA(kCorruptLog, ReadDeletionVector(*store, escaping));
+}
+
 TEST(DvReaderTest, ReadsInlineVectors) {
   const std::string bytes = Serialize({2, 9});
   DeletionVectorDescriptor dv{"i", Z85Encode(bytes), std::nullopt,
