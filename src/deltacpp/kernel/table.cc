@@ -1,5 +1,7 @@
 #include "deltacpp/kernel/table.h"
 
+#include <algorithm>
+
 #include "deltacpp/kernel/history.h"
 #include "deltacpp/kernel/log/log_path.h"
 
@@ -37,6 +39,34 @@ Result<bool> IsDeltaTable(std::string_view uri) {
     }
   }
   return false;
+}
+
+Status CheckLocationForNewTable(const ObjectStore& store) {
+  auto entries = store.List("");
+  if (!entries.ok()) {
+    if (GetDeltaErrorCode(entries.status()) == DeltaErrorCode::kFileNotFound) {
+      return Status::OK();
+    }
+    return entries.status();
+  }
+  for (const auto& entry : *entries) {
+    if (entry.name == kDeltaLogDir && entry.is_directory && !entry.is_symlink) {
+      // Left by a create that failed before its first commit, or by a log with every
+      // commit gone; hidden temporary files of a killed writer do not count.
+      DELTACPP_ASSIGN_OR_RAISE(auto log_entries, store.List(kDeltaLogDir));
+      const bool only_hidden = std::all_of(
+          log_entries.begin(), log_entries.end(),
+          [](const ObjectMeta& log_entry) { return log_entry.name[0] == '.'; });
+      if (only_hidden) continue;
+    }
+    return DeltaError(DeltaErrorCode::kInvalidArgument, "cannot create a table at ",
+                      store.table_uri(),
+                      ": the folder is not empty and not a Delta table (", entry.name,
+                      entry.is_directory ? "/" : "",
+                      " is there); choose an empty folder, or allow a non-empty one "
+                      "explicitly");
+  }
+  return Status::OK();
 }
 
 }  // namespace deltacpp

@@ -56,4 +56,11 @@ class DELTACPP_EXPORT Table {
 /// that cannot be listed for a reason other than the folder's absence.
 DELTACPP_EXPORT Result<bool> IsDeltaTable(std::string_view uri);
 
+/// Succeeds when a new table may be created at `store`'s root: the folder is missing or
+/// empty (an empty `_delta_log/` aside). Fails with kInvalidArgument naming a file that
+/// is there otherwise, as Delta Spark refuses to create a table in a non-empty folder
+/// that is not one: those files would look like garbage to vacuum, which would delete
+/// them. Callers offer an explicit way around it.
+DELTACPP_EXPORT Status CheckLocationForNewTable(const ObjectStore& store);
+
 }  // namespace deltacpp
