@@ -17,6 +17,7 @@ apt_packages=(
   rapidjson-dev       # JSON: commit files, schemas (header-only, see docs)
   libcli11-dev        # deltacpp command line
   libroaring-dev      # deletion vectors (CRoaring)
+  clang libclang-rt-14-dev  # fuzz targets (scripts/fuzz.sh): libFuzzer, ASan, UBSan runtimes
   time                # GNU time: bench/run measures each run's peak memory with it
 )
 

@@ -13,6 +13,8 @@ import datetime
 import decimal
 from typing import Any, Sequence
 
+from deltacpp.exceptions import DeltaError
+
 _OPERATORS = {"=", "==", "!=", "<", "<=", ">", ">=", "in", "not in"}
 
 
@@ -93,6 +95,18 @@ def filters_to_predicate(filters: Any) -> str | None:
         disjuncts = [" AND ".join(_conjunct(item) for item in group) for group in filters]
         return " OR ".join(f"({d})" for d in disjuncts)
     return " AND ".join(_conjunct(item) for item in filters)
+
+
+def check_row_predicate(predicate: str | None, what: str) -> None:
+    """Refuses an empty or blank ``predicate`` of a call that changes rows.
+
+    There None means every row, so an empty string (an unset variable, a blank form field)
+    must never be taken for None; deltalake refuses it too. Raises DeltaError, as the core
+    does for this rule (ParseRowPredicate in ops/write_table.h).
+    """
+    if isinstance(predicate, str) and not predicate.strip():
+        raise DeltaError(f"{what} is empty: give a condition (an empty predicate is never "
+                         "taken to mean every row)")
 
 
 def is_arrow_expression(value: Any) -> bool:

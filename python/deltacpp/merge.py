@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable
 
+from deltacpp._filters import check_row_predicate
 from deltacpp._input import to_reader
 from deltacpp._load import _core
 from deltacpp.transaction import (
@@ -33,6 +34,7 @@ class TableMerger:
                  commit_properties: CommitProperties | None,
                  post_commithook_properties: PostCommitHookProperties | None,
                  on_commit: Callable[[int], None]) -> None:
+        check_row_predicate(predicate, "merge predicate")
         self._table = table
         self._source = to_reader(source)
         self._predicate = predicate
@@ -52,6 +54,7 @@ class TableMerger:
         if updates is not None and not isinstance(updates, dict):
             raise TypeError(f"updates must be a dict of column to SQL text, "
                             f"got {type(updates).__name__}")
+        check_row_predicate(predicate, f"predicate of the {when.replace('_', ' ')} clause")
         assignments = [(str(column), str(value)) for column, value in (updates or {}).items()]
         self._clauses.append((when, action, predicate, assignments, all_columns,
                               list(except_cols or [])))

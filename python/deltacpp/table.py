@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 import pyarrow as pa
 
-from deltacpp._filters import filters_to_predicate, is_arrow_expression
+from deltacpp._filters import check_row_predicate, filters_to_predicate, is_arrow_expression
 from deltacpp._load import _core
 from deltacpp.exceptions import DeltaError, DeltaProtocolError
 from deltacpp.merge import TableMerger
@@ -596,6 +596,7 @@ class DeltaTable:
         """
         commit_properties, post_commithook_properties = _positional_commit_args(
             args, commit_properties, post_commithook_properties)
+        check_row_predicate(predicate, "predicate")
         request = new_request("append", None, None, None, None)
         if writer_properties is not None:
             writer_properties._apply(request)
@@ -637,6 +638,7 @@ class DeltaTable:
         commit_properties, post_commithook_properties = _positional_commit_args(
             args, commit_properties, post_commithook_properties)
         del error_on_type_mismatch  # values never cast unsafely
+        check_row_predicate(predicate, "predicate")
         if updates is not None and new_values is not None:
             raise ValueError("Passing updates and new_values at same time is not allowed, "
                              "pick one.")

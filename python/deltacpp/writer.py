@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from deltacpp._filters import check_row_predicate
 from deltacpp._load import _core
 from deltacpp._input import to_reader
 from deltacpp.transaction import (
@@ -270,6 +271,7 @@ def write_deltalake(
     if schema_mode not in (None, "merge", "overwrite"):
         raise ValueError(f"schema_mode must be None, 'merge' or 'overwrite', got {schema_mode!r}")
     request.schema_mode = schema_mode or "reject"
+    check_row_predicate(predicate, "predicate")
     request.predicate = predicate
     if target_file_size is not None:
         request.data_files.target_file_size = target_file_size

@@ -324,6 +324,33 @@ def test_predicate_violation_commits_nothing(tmp_path):
     assert_deltalake_reads(path, sample(6))
 
 
+@pytest.mark.parametrize("predicate", ["", "  ", "\t"])
+def test_an_empty_predicate_never_means_every_row(tmp_path, predicate):
+    """As deltalake (which fails to parse it), an empty predicate is refused: it must not
+    be taken for None, which overwrites, deletes or updates every row."""
+    path = tmp_path / "t"
+    write_deltalake(path, sample(6))
+    table = DeltaTable(path)
+    calls = {
+        "overwrite": lambda: write_deltalake(path, sample(2, start=50), mode="overwrite",
+                                             predicate=predicate),
+        "delete": lambda: table.delete(predicate),
+        "update": lambda: table.update({"value": "0.0"}, predicate=predicate),
+        "merge on": lambda: table.merge(sample(2), predicate, source_alias="s",
+                                        target_alias="t").when_matched_delete().execute(),
+        "merge clause": lambda: table.merge(
+            sample(2), "t.id = s.id", source_alias="s",
+            target_alias="t").when_matched_delete(predicate=predicate).execute(),
+    }
+    for name, call in calls.items():
+        with pytest.raises(DeltaError, match="is empty"):
+            call()
+        assert commit_files(path) == ["00000000000000000000.json"], name
+    assert_deltalake_reads(path, sample(6))
+    with pytest.raises(deltalake.exceptions.DeltaError):
+        deltalake.DeltaTable(str(path)).delete(predicate)
+
+
 # --- File sizes
 
 

@@ -254,3 +254,25 @@ def test_a_valid_crafted_inline_vector_deletes_exactly_its_rows(deltacpp_bin, tm
     commit.write_text("\n".join(lines) + "\n")
     result = run(deltacpp_bin, "scan", table, "--format", "csv", check=True)
     assert sorted(int(v) for v in result.stdout.splitlines()[1:]) == [1, 2, 4, 5, 6, 7, 8]
+
+
+# 11. a table is not created in a non-empty folder that is not one (vacuum would then
+# take the folder's files for garbage), unless asked for explicitly.
+def test_no_table_is_created_over_other_files(deltacpp_bin, tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "q3.csv").write_text("id\n1\n")
+    before = digest_tree(folder)
+    rows = tmp_path / "rows.csv"
+    rows.write_text("id\n7\n")
+    create = run(deltacpp_bin, "create", folder, "--schema", "id long")
+    assert create.returncode != 0
+    assert "not empty and not a Delta table (q3.csv" in create.stderr, create.stderr
+    write = run(deltacpp_bin, "write", folder, rows)
+    assert write.returncode != 0 and "not empty" in write.stderr
+    assert digest_tree(folder) == before and not (folder / "_delta_log").exists()
+
+    run(deltacpp_bin, "write", folder, rows, "--allow-non-empty-folder", check=True)
+    assert scan_ids(deltacpp_bin, folder) == [7]
+    # An empty or missing folder needs no flag.
+    run(deltacpp_bin, "create", tmp_path / "fresh", "--schema", "id long", check=True)

@@ -24,6 +24,7 @@ struct ChangesOptions {
 
 Status RunChanges(const ChangesOptions& options) {
   DELTACPP_ASSIGN_OR_RAISE(auto table, Table::Open(options.table));
+  DELTACPP_RETURN_NOT_OK(CheckOutputOutsideTable(options.output, *table.store()));
   ChangeDataScanBuilder builder(table, options.from);
   if (options.to) builder.EndVersion(*options.to);
   if (!options.columns.empty()) builder.Select(options.columns);

@@ -22,6 +22,7 @@ struct CreateCommandOptions {
   std::optional<std::string> description;
   std::vector<std::string> properties;
   bool if_not_exists = false;
+  bool allow_non_empty_folder = false;
 };
 
 Status RunCreate(const CreateCommandOptions& options) {
@@ -30,6 +31,7 @@ Status RunCreate(const CreateCommandOptions& options) {
   create.partition_by = options.partition_by;
   create.name = options.name;
   create.description = options.description;
+  create.allow_non_empty_location = options.allow_non_empty_folder;
   DELTACPP_ASSIGN_OR_RAISE(create.configuration, ParseProperties(options.properties));
   std::shared_ptr<arrow::Schema> schema;
   if (!options.schema_json.empty()) {
@@ -75,6 +77,9 @@ CommandRunner AddCreateCommand(CLI::App& app) {
                       "delta.enableChangeDataFeed=true");
   command->add_flag("--if-not-exists", options->if_not_exists,
                     "Do nothing when the table exists");
+  command->add_flag("--allow-non-empty-folder", options->allow_non_empty_folder,
+                    "Create the table even in a folder that holds other files (vacuum "
+                    "will delete those it takes for garbage)");
   command->callback([ddl, json] {
     if (ddl->count() == 0 && json->count() == 0) {
       throw CLI::ValidationError("create", "--schema or --schema-json is required");

@@ -1,9 +1,9 @@
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "deltacpp/cli/commands.h"
-#include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/ops/write_table.h"
 
 namespace deltacpp::cli {
@@ -12,19 +12,21 @@ namespace {
 
 struct DeleteOptions {
   std::string table_uri;
-  std::string where;
+  // Set, even to "", when --where is given.
+  std::optional<std::string> where;
   bool all = false;
 };
 
 Status RunDelete(const DeleteOptions& options) {
-  // Deleting every row takes saying so: a forgotten --where must not empty a table.
-  if (options.where.empty() == !options.all) {
+  // Deleting every row takes saying so: a forgotten --where, or an empty one, must not
+  // empty a table.
+  if (options.where.has_value() == options.all) {
     return DeltaError(DeltaErrorCode::kInvalidArgument,
                       "delete takes either --where PREDICATE or --all");
   }
   PredicatePtr predicate;
-  if (!options.where.empty()) {
-    DELTACPP_ASSIGN_OR_RAISE(predicate, ParsePredicate(options.where));
+  if (options.where.has_value()) {
+    DELTACPP_ASSIGN_OR_RAISE(predicate, ParseRowPredicate(*options.where, "--where"));
   }
   DELTACPP_ASSIGN_OR_RAISE(auto result, DeleteRows(options.table_uri, predicate, {}));
   if (!result.committed) {

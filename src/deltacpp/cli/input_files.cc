@@ -6,6 +6,8 @@
 #include <arrow/json/reader.h>
 #include <parquet/arrow/reader.h>
 
+#include "deltacpp/cli/json_lines.h"
+
 namespace deltacpp::cli {
 
 Result<std::string> InputFormat(const std::string& format,
@@ -84,6 +86,7 @@ Result<std::shared_ptr<arrow::RecordBatchReader>> OpenReader(
     return reader;
   }
   if (format == "json") {
+    input = DepthCheckedJsonInput(std::move(input), path == "-" ? "<stdin>" : path);
     auto parse = arrow::json::ParseOptions::Defaults();
     if (types != nullptr) {
       parse.explicit_schema = types;

@@ -9,9 +9,54 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "deltacpp/kernel/json_internal.h"
+
 namespace deltacpp::cli {
 
 namespace {
+
+class DepthCheckedInput : public arrow::io::InputStream {
+ public:
+  DepthCheckedInput(std::shared_ptr<arrow::io::InputStream> input, std::string name)
+      : input_(std::move(input)),
+        name_(std::move(name)),
+        // The row itself is one level more than its values.
+        scanner_(kMaxJsonInputDepth + 1, /*lines=*/true) {}
+
+  arrow::Status Close() override { return input_->Close(); }
+  arrow::Status Abort() override { return input_->Abort(); }
+  bool closed() const override { return input_->closed(); }
+  arrow::Result<int64_t> Tell() const override { return input_->Tell(); }
+
+  arrow::Result<int64_t> Read(int64_t nbytes, void* out) override {
+    DELTACPP_ASSIGN_OR_RAISE(const int64_t read, input_->Read(nbytes, out));
+    DELTACPP_RETURN_NOT_OK(Check(static_cast<const char*>(out), read));
+    return read;
+  }
+
+  arrow::Result<std::shared_ptr<arrow::Buffer>> Read(int64_t nbytes) override {
+    DELTACPP_ASSIGN_OR_RAISE(auto buffer, input_->Read(nbytes));
+    DELTACPP_RETURN_NOT_OK(Check(buffer->data_as<char>(), buffer->size()));
+    return buffer;
+  }
+
+ private:
+  Status Check(const char* data, int64_t size) {
+    if (!status_.ok()) return status_;
+    if (!scanner_.Feed(std::string_view(data, static_cast<size_t>(size)))) {
+      // Sticky: the reader must not go on past the deep row.
+      status_ = DeltaError(DeltaErrorCode::kInvalidArgument, "JSON input ", name_,
+                           " line ", scanner_.newlines() + 1,
+                           " nests values deeper than ", kMaxJsonInputDepth, " levels");
+    }
+    return status_;
+  }
+
+  std::shared_ptr<arrow::io::InputStream> input_;
+  std::string name_;
+  internal::JsonDepthScanner scanner_;
+  Status status_;
+};
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
@@ -174,6 +219,11 @@ class RowWriter {
 };
 
 }  // namespace
+
+std::shared_ptr<arrow::io::InputStream> DepthCheckedJsonInput(
+    std::shared_ptr<arrow::io::InputStream> input, std::string name) {
+  return std::make_shared<DepthCheckedInput>(std::move(input), std::move(name));
+}
 
 Status WriteJsonLines(arrow::RecordBatchReader& reader, std::ostream& out) {
   while (true) {

@@ -2,8 +2,12 @@
 
 #include <sstream>
 
+#include <arrow/buffer.h>
+#include <arrow/io/memory.h>
 #include <arrow/json/from_string.h>
+#include <arrow/json/reader.h>
 #include <arrow/record_batch.h>
+#include <arrow/table.h>
 #include <arrow/type.h>
 #include <gtest/gtest.h>
 
@@ -45,6 +49,49 @@ TEST(JsonLinesTest, EveryTypeHasAJsonForm) {
             R"({"i":null,"d":"NaN","s":null,"dec":null,"day":null,"ts":null,"b":null,)"
             R"("st":null,"l":null,"m":null,"mi":null})"
             "\n");
+}
+
+// Reads JSON Lines `text` as `write` does: Arrow's streaming reader, on its threads.
+Result<std::shared_ptr<arrow::Table>> ReadJsonLines(const std::string& text,
+                                                    int64_t block_size = 1 << 20) {
+  auto input = DepthCheckedJsonInput(
+      std::make_shared<arrow::io::BufferReader>(arrow::Buffer::FromString(text)),
+      "rows.json");
+  auto options = arrow::json::ReadOptions::Defaults();
+  options.block_size = static_cast<int32_t>(block_size);
+  DELTACPP_ASSIGN_OR_RAISE(auto reader,
+                           arrow::json::StreamingReader::Make(
+                               input, options, arrow::json::ParseOptions::Defaults()));
+  return reader->ToTable();
+}
+
+// Issue 14: a row of 100,000 nested arrays overflowed the stack of Arrow's JSON reader.
+TEST(JsonLinesTest, InputNestedDeeperThanTheLimitIsRefused) {
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  for (int64_t block_size : {int64_t{1} << 20, int64_t{4096}}) {
+    auto table = ReadJsonLines(
+        "{\"a\": 1}\n{\"a\": 2, \"b\": \"[[[[\"}\n{\"a\": 3, \"b\": " + deep + "}\n",
+        block_size);
+    ASSERT_RAISES_DELTA(kInvalidArgument, table);
+    EXPECT_NE(table.status().message().find(
+                  "JSON input rows.json line 3 nests values deeper than 100 levels"),
+              std::string::npos)
+        << table.status().message();
+  }
+}
+
+TEST(JsonLinesTest, InputNestedUpToTheLimitIsRead) {
+  std::string row = "{\"a\": ";
+  for (int i = 0; i < kMaxJsonInputDepth / 2; ++i) row += "{\"s\": [";
+  row += "1";
+  for (int i = 0; i < kMaxJsonInputDepth / 2; ++i) row += "]}";
+  static_assert(kMaxJsonInputDepth % 2 == 0);
+  row += "}\n";
+  ASSERT_OK_AND_ASSIGN(auto table, ReadJsonLines(row + row));
+  EXPECT_EQ(table->num_rows(), 2);
+  ASSERT_OK_AND_ASSIGN(auto types,
+                       ParseSchemaJson(SchemaToJson(*table->schema()).ValueOrDie()));
+  EXPECT_EQ(types->num_fields(), 1);
 }
 
 }  // namespace

@@ -5,9 +5,9 @@
 
 #include "deltacpp/cli/commands.h"
 #include "deltacpp/cli/input_files.h"
-#include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/kernel/table.h"
 #include "deltacpp/ops/merge.h"
+#include "deltacpp/ops/write_table.h"
 
 namespace deltacpp::cli {
 
@@ -49,7 +49,7 @@ Status RunMerge(const MergeCommandOptions& options) {
         break;
     }
   }
-  DELTACPP_ASSIGN_OR_RAISE(auto on, ParsePredicate(options.on));
+  DELTACPP_ASSIGN_OR_RAISE(auto on, ParseRowPredicate(options.on, "--on"));
   DELTACPP_ASSIGN_OR_RAISE(auto format, InputFormat(options.format, options.inputs));
   // Text inputs take the types of the table's columns of the same names.
   std::shared_ptr<arrow::Schema> types;

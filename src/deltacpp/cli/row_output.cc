@@ -1,6 +1,9 @@
 #include "deltacpp/cli/row_output.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
+#include <system_error>
 
 #include <arrow/csv/writer.h>
 #include <arrow/io/file.h>
@@ -44,6 +47,44 @@ Status WriteParquet(const std::shared_ptr<arrow::RecordBatchReader>& reader,
 }
 
 }  // namespace
+
+Status CheckOutputOutsideTable(const std::string& output, const ObjectStore& table) {
+  if (output.empty() || !table.is_local()) return Status::OK();
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::path root = fs::weakly_canonical(table.FullPath(""), error);
+  if (error) {
+    return DeltaError(DeltaErrorCode::kIOError, "cannot resolve the folder of table ",
+                      table.table_uri(), ": ", error.message());
+  }
+  fs::path path = fs::absolute(output, error);
+  // A link as the file itself is followed when it is opened, even when its target does
+  // not exist yet, which weakly_canonical leaves unresolved.
+  for (int hops = 0; !error && hops < 40; ++hops) {
+    std::error_code missing;  // a file not there yet is no link
+    if (!fs::is_symlink(fs::symlink_status(path, missing))) break;
+    fs::path target = fs::read_symlink(path, error);
+    path = target.is_absolute() ? target : path.parent_path() / target;
+  }
+  if (!error) path = fs::weakly_canonical(path, error);
+  if (error) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument, "cannot resolve --output ",
+                      output, ": ", error.message());
+  }
+  auto [root_end, path_end] =
+      std::mismatch(root.begin(), root.end(), path.begin(), path.end());
+  // Trailing empty elements ("dir/") do not make a folder another.
+  const bool inside = std::all_of(root_end, root.end(),
+                                  [](const fs::path& part) { return part.empty(); });
+  if (inside) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument, "--output ", output, " (",
+                      path.string(), ") is inside the folder of table ",
+                      table.table_uri(),
+                      ": writing there could overwrite the table's own files; write "
+                      "outside it");
+  }
+  return Status::OK();
+}
 
 void AddOutputOptions(CLI::App* command, std::string* format, std::string* output) {
   command

@@ -25,6 +25,7 @@ struct ScanOptions {
 
 Status RunScan(const ScanOptions& options) {
   DELTACPP_ASSIGN_OR_RAISE(auto snapshot, OpenSnapshot(options.snapshot));
+  DELTACPP_RETURN_NOT_OK(CheckOutputOutsideTable(options.output, *snapshot->store()));
   ScanBuilder builder(snapshot);
   if (!options.columns.empty()) builder.Select(options.columns);
   if (!options.where.empty()) {

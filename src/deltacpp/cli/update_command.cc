@@ -1,11 +1,12 @@
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "deltacpp/cli/commands.h"
-#include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/ops/merge.h"
+#include "deltacpp/ops/write_table.h"
 
 namespace deltacpp::cli {
 
@@ -14,13 +15,14 @@ namespace {
 struct UpdateCommandOptions {
   std::string table;
   std::vector<std::string> sets;
-  std::string where;
+  // Set, even to "", when --where is given.
+  std::optional<std::string> where;
   bool all = false;
 };
 
 Status RunUpdate(const UpdateCommandOptions& options) {
   // Updating every row takes saying so, as delete does.
-  if (options.where.empty() == !options.all) {
+  if (options.where.has_value() == options.all) {
     return DeltaError(DeltaErrorCode::kInvalidArgument,
                       "update takes either --where PREDICATE or --all");
   }
@@ -30,8 +32,8 @@ Status RunUpdate(const UpdateCommandOptions& options) {
     for (auto& assignment : parsed) assignments.push_back(std::move(assignment));
   }
   PredicatePtr predicate;
-  if (!options.where.empty()) {
-    DELTACPP_ASSIGN_OR_RAISE(predicate, ParsePredicate(options.where));
+  if (options.where.has_value()) {
+    DELTACPP_ASSIGN_OR_RAISE(predicate, ParseRowPredicate(*options.where, "--where"));
   }
   DELTACPP_ASSIGN_OR_RAISE(
       auto result, UpdateRows(options.table, predicate, std::move(assignments), {}));

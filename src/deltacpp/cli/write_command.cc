@@ -9,7 +9,6 @@
 
 #include "deltacpp/cli/commands.h"
 #include "deltacpp/cli/input_files.h"
-#include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/kernel/table.h"
 #include "deltacpp/ops/write_table.h"
 
@@ -28,11 +27,14 @@ struct WriteCommandOptions {
   std::vector<std::string> properties;
   std::string compression = "snappy";
   std::string schema_mode = "reject";
-  std::string replace_where;
+  // Set, even to "", when --replace-where is given: an empty one is refused, never
+  // taken for a missing one (which would overwrite every row).
+  std::optional<std::string> replace_where;
   int64_t target_file_size = 0;
   int64_t rows_per_file = 0;
   int64_t rows_per_row_group = 0;
   bool progress = false;
+  bool allow_non_empty_folder = false;
 };
 
 std::string FormatBytes(int64_t bytes) {
@@ -69,6 +71,7 @@ Status RunWrite(const WriteCommandOptions& options) {
   write.partition_by = options.partition_by;
   write.name = options.name;
   write.description = options.description;
+  write.allow_non_empty_location = options.allow_non_empty_folder;
   write.data_files.compression = options.compression;
   if (options.target_file_size > 0)
     write.data_files.target_file_size = options.target_file_size;
@@ -78,8 +81,10 @@ Status RunWrite(const WriteCommandOptions& options) {
     write.data_files.max_rows_per_row_group = options.rows_per_row_group;
   }
   DELTACPP_ASSIGN_OR_RAISE(write.schema_mode, ParseSchemaMode(options.schema_mode));
-  if (!options.replace_where.empty()) {
-    DELTACPP_ASSIGN_OR_RAISE(write.replace_where, ParsePredicate(options.replace_where));
+  if (options.replace_where.has_value()) {
+    DELTACPP_ASSIGN_OR_RAISE(
+        write.replace_where,
+        ParseRowPredicate(*options.replace_where, "--replace-where"));
   }
   if (options.progress) write.on_progress = ProgressPrinter();
   DELTACPP_ASSIGN_OR_RAISE(write.configuration, ParseProperties(options.properties));
@@ -173,6 +178,9 @@ CommandRunner AddWriteCommand(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   command->add_flag("--progress", options->progress,
                     "Report progress on stderr every second");
+  command->add_flag("--allow-non-empty-folder", options->allow_non_empty_folder,
+                    "Create the table even in a folder that holds other files (vacuum "
+                    "will delete those it takes for garbage)");
   return [options] { return RunWrite(*options); };
 }
 

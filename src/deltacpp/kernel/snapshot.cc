@@ -3,6 +3,7 @@
 #include <arrow/type.h>
 
 #include "deltacpp/kernel/actions/action_names.h"
+#include "deltacpp/kernel/log/log_path.h"
 #include "deltacpp/kernel/schema/schema_json.h"
 #include "deltacpp/kernel/table_features/feature_gate.h"
 
@@ -35,6 +36,10 @@ Result<std::shared_ptr<const Snapshot>> SnapshotBuilder::BuildAfter(
     has_metadata |= std::holds_alternative<Metadata>(action);
     has_protocol |= std::holds_alternative<Protocol>(action);
   }
+  int64_t version = 0;
+  if (base != nullptr) {
+    DELTACPP_ASSIGN_OR_RAISE(version, NextVersion(base->version(), store->table_uri()));
+  }
   const bool changes_schema = base == nullptr || has_metadata;
   if (base == nullptr && (!has_protocol || !has_metadata)) {
     return InTable(
@@ -46,8 +51,7 @@ Result<std::shared_ptr<const Snapshot>> SnapshotBuilder::BuildAfter(
   TableState state =
       ApplyCommit(base == nullptr ? TableState{} : base->state_, std::move(commit));
   // Without a new metaData the schema is the base's: parsed once, shared.
-  return Finish(std::move(store), base == nullptr ? 0 : base->version() + 1,
-                commit_timestamp_ms, std::move(state),
+  return Finish(std::move(store), version, commit_timestamp_ms, std::move(state),
                 changes_schema ? nullptr : base->schema_);
 }
 

@@ -78,7 +78,8 @@ class DELTACPP_EXPORT SnapshotBuilder {
   /// `base` (ApplyCommit) instead of listing and replaying the log: for a writer that
   /// has just committed it. `commit_timestamp_ms` is the new commit file's modification
   /// time. Fails like Build: kUnsupportedFeature for a protocol delta-cpp cannot read,
-  /// kCorruptLog when the result has no protocol, metadata or parsable schema.
+  /// kCorruptLog when the result has no protocol, metadata or parsable schema; and with
+  /// kInvalidArgument when `base` is at kMaxVersion (no version follows it).
   static Result<std::shared_ptr<const Snapshot>> BuildAfter(
       std::shared_ptr<ObjectStore> store, const std::shared_ptr<const Snapshot>& base,
       std::vector<Action> commit, int64_t commit_timestamp_ms);

@@ -174,5 +174,104 @@ TEST(SnapshotTest, BuildAfterNeedsProtocolAndMetadataFirst) {
           store, nullptr, {Protocol{9, 9, std::nullopt, std::nullopt}, metadata}, 0));
 }
 
+// A copy of `name` (a table with a checkpoint) to change.
+std::unique_ptr<testing::TempDir> CopyOf(const char* name) {
+  auto dir = testing::TempDir::Make();
+  EXPECT_TRUE(dir.ok()) << dir.status().ToString();
+  if (!dir.ok()) return nullptr;
+  auto copy = std::make_unique<testing::TempDir>(*std::move(dir));
+  EXPECT_OK(testing::CopyTable(TestdataPath(name), copy->path()));
+  return copy;
+}
+
+// `_last_checkpoint` records how many add actions its checkpoint holds: a checkpoint
+// with another number lost rows (or gained some), and reading it would give a table
+// without those files, so it is corrupt.
+TEST(SnapshotTest, CheckpointAddCountMustMatchLastCheckpoint) {
+  auto dir = CopyOf("golden/basic-with-inserts-deletes-checkpoint");
+  ASSERT_NE(dir, nullptr);
+  const auto hint = dir->path() / "_delta_log" / "_last_checkpoint";
+  ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir->path().string()));
+  ASSERT_OK(table.LatestSnapshot().status());  // {"numOfAddFiles":6}: as it holds
+
+  ASSERT_OK(testing::WriteFile(hint, R"({"version":10,"size":13,"numOfAddFiles":7})"));
+  auto result = table.LatestSnapshot();
+  ASSERT_RAISES_DELTA(kCorruptLog, result);
+  const std::string& message = result.status().message();
+  EXPECT_NE(
+      message.find("corrupt checkpoint " + (dir->path() / "_delta_log" /
+                                            "00000000000000000010.checkpoint.parquet")
+                                               .string()),
+      std::string::npos)
+      << message;
+  EXPECT_NE(message.find("it holds 6 add actions, but _last_checkpoint records 7"),
+            std::string::npos)
+      << message;
+  // Time travel before the checkpoint does not read it.
+  ASSERT_OK(table.SnapshotAt(9).status());
+
+  // A hint of another version says nothing about the checkpoint read.
+  ASSERT_OK(testing::WriteFile(hint, R"({"version":9,"size":13,"numOfAddFiles":7})"));
+  ASSERT_OK(table.LatestSnapshot().status());
+  // Nor does a hint without the count.
+  ASSERT_OK(testing::WriteFile(hint, R"({"version":10,"size":99})"));
+  ASSERT_OK(table.LatestSnapshot().status());
+}
+
+// A V2 checkpoint (here in JSON) that lost its add actions, and the same checkpoint
+// whole: the count covers the checkpoint's files, whatever their form.
+TEST(SnapshotTest, CheckpointThatLostItsAddsIsCorrupt) {
+  ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
+  const std::string protocol =
+      R"({"protocol":{"minReaderVersion":1,"minWriterVersion":2}})";
+  const std::string metadata =
+      R"({"metaData":{"id":"x","format":{"provider":"parquet","options":{}},"schemaString":"{\"type\":\"struct\",\"fields\":[{\"name\":\"a\",\"type\":\"long\",\"nullable\":true,\"metadata\":{}}]}","partitionColumns":[],"configuration":{}}})";
+  auto add = [](int i) {
+    return R"({"add":{"path":"f)" + std::to_string(i) +
+           R"(.parquet","partitionValues":{},"size":1,"modificationTime":1,"dataChange":true}})";
+  };
+  ASSERT_OK(testing::WriteCommit(dir.path(), 0, {protocol, metadata, add(0)}));
+  ASSERT_OK(testing::WriteCommit(dir.path(), 1, {add(1)}));
+  const auto log = dir.path() / "_delta_log";
+  const auto checkpoint =
+      log / "00000000000000000001.checkpoint.80a083e8-7026-4e79-81be-64bd76c43a11.json";
+  ASSERT_OK(testing::WriteFile(checkpoint, protocol + "\n" + metadata + "\n"));
+  ASSERT_OK(testing::WriteFile(log / "_last_checkpoint",
+                               R"({"version":1,"size":4,"numOfAddFiles":2})"));
+  ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir.path().string()));
+  auto lost = table.LatestSnapshot();
+  ASSERT_RAISES_DELTA(kCorruptLog, lost);
+  EXPECT_NE(lost.status().message().find(checkpoint.filename().string()),
+            std::string::npos)
+      << lost.status().message();
+  EXPECT_NE(lost.status().message().find("holds 0 add actions, but _last_checkpoint "
+                                         "records 2"),
+            std::string::npos)
+      << lost.status().message();
+
+  ASSERT_OK(testing::WriteFile(
+      checkpoint, protocol + "\n" + metadata + "\n" + add(0) + "\n" + add(1) + "\n"));
+  ASSERT_OK_AND_ASSIGN(auto whole, table.LatestSnapshot());
+  EXPECT_EQ(whole->files().size(), 2u);
+}
+
+// The reference tables whose `_last_checkpoint` records numOfAddFiles agree with it:
+// multi-part checkpoints and V2 ones with sidecars count all their files. Those whose
+// hint is corrupt or records a wrong `size` still read.
+TEST(SnapshotTest, ReferenceCheckpointsAgreeWithTheirCounts) {
+  for (const char* name :
+       {"golden/multi-part-checkpoint", "golden/v2-checkpoint-json",
+        "golden/v2-checkpoint-parquet", "delta-rs/checkpoint-v2-table",
+        "delta-rs/checkpoint-cdf-table", "golden/checkpoint",
+        "golden/dv-partitioned-with-checkpoint", "golden/only-checkpoint-files",
+        "golden/corrupted-last-checkpoint-kernel", "delta-rs/latest_not_checkpointed",
+        "delta-rs/checkpoint_with_partitions",
+        "delta-rs/table_failed_last_checkpoint_update"}) {
+    SCOPED_TRACE(name);
+    ASSERT_OK_AND_ASSIGN(auto table, Table::Open(TestdataPath(name).string()));
+    ASSERT_OK(table.LatestSnapshot().status());
+  }
+}
+
 }  // namespace
 }  // namespace deltacpp

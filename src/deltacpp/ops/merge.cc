@@ -312,6 +312,8 @@ Result<std::pair<MergeWhen, MergeClause>> ParseMergeClause(std::string_view text
                                                      ? "NOT MATCHED"
                                                      : "NOT MATCHED BY SOURCE"));
     }
+    // "AND" with nothing after it must not make the clause unconditional.
+    if (Trim(condition).empty()) return ClauseError(clause, "a condition after AND");
     DELTACPP_ASSIGN_OR_RAISE(out.condition, ParsePredicate(condition));
   }
   if (ConsumeKeyword(rest, "delete")) {

@@ -467,6 +467,15 @@ TEST(ParseMergeClauseTest, ReadsEveryForm) {
         "matched THEN UPDATE SET a", "sometimes THEN DELETE"}) {
     EXPECT_FALSE(ParseMergeClause(bad).ok()) << bad;
   }
+  // An empty condition (an unset shell variable after AND) never makes the clause
+  // unconditional.
+  for (const char* empty : {"matched AND THEN DELETE", "matched AND   THEN DELETE"}) {
+    auto parsed = ParseMergeClause(empty);
+    ASSERT_RAISES_DELTA(kInvalidArgument, parsed);
+    EXPECT_NE(parsed.status().message().find("expected a condition after AND"),
+              std::string::npos)
+        << parsed.status().message();
+  }
 }
 
 }  // namespace

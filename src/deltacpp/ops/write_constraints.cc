@@ -58,8 +58,11 @@ const std::string* MetadataValue(const arrow::Field& field, std::string_view key
 // text itself when it is not a JSON string (a schema built by hand).
 std::string JsonString(const std::string& text) {
   rapidjson::Document document;
-  document.Parse(text.data(), text.size());
-  if (document.HasParseError() || !document.IsString()) return text;
+  if (!internal::ParseJsonBounded(document, text, DeltaErrorCode::kInvalidArgument, "")
+           .ok() ||
+      document.HasParseError() || !document.IsString()) {
+    return text;
+  }
   return std::string(internal::StringOf(document));
 }
 
@@ -68,7 +71,9 @@ Result<std::string> InvariantSql(const std::string& metadata_value,
                                  const std::string& column) {
   const std::string json = JsonString(metadata_value);
   rapidjson::Document document;
-  document.Parse(json.data(), json.size());
+  DELTACPP_RETURN_NOT_OK(internal::ParseJsonBounded(document, json,
+                                                    DeltaErrorCode::kInvalidArgument,
+                                                    "the invariant of column ", column));
   const rapidjson::Value* outer = !document.HasParseError() && document.IsObject()
                                       ? internal::FindMember(document, "expression")
                                       : nullptr;

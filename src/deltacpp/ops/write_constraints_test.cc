@@ -343,5 +343,33 @@ TEST(WriteConstraintsTest, ATableWithoutRulesReordersOnly) {
   EXPECT_TRUE(full->Equals(*Batch(schema->fields(), R"([{"id": 1, "name": "a"}])")));
 }
 
+// Issue 14: an invariant (JSON kept in a string) nested 100,000 deep, and rules that
+// nest deeper than the expression parser's limit, overflowed the stack.
+TEST(WriteConstraintsTest, DeepRulesAreRefusedNamingTheLimit) {
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  auto invariant = Schema(
+      Field("x", R"("integer")", true, R"({"delta.invariants":")" + deep + R"("})"));
+  auto bad = WriteConstraints::Make(invariant, {});
+  ASSERT_RAISES_DELTA(kInvalidArgument, bad);
+  EXPECT_NE(bad.status().message().find(
+                "the invariant of column x nests JSON deeper than 1000 levels"),
+            std::string::npos)
+      << bad.status().message().substr(0, 300);
+
+  auto schema = Schema(kIdName);
+  const std::string parens = std::string(6000, '(') + "id > 0" + std::string(6000, ')');
+  bad = WriteConstraints::Make(schema, {{"delta.constraints.deep", parens}});
+  ASSERT_RAISES_DELTA(kInvalidArgument, bad);
+  EXPECT_NE(bad.status().message().find("nests deeper than 1000 levels"),
+            std::string::npos);
+  auto generated =
+      Schema(kIdName + "," +
+             Field("g", R"("long")", true, Generated(std::string(30'000, '-') + "id")));
+  bad = WriteConstraints::Make(generated, {});
+  ASSERT_RAISES_DELTA(kInvalidArgument, bad);
+  EXPECT_NE(bad.status().message().find("nests deeper than 1000 levels"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace deltacpp

@@ -1,5 +1,7 @@
 #include "deltacpp/ops/write_table.h"
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include <arrow/array.h>
@@ -13,6 +15,7 @@
 #include <arrow/util/iterator.h>
 
 #include "deltacpp/common/ids.h"
+#include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/kernel/schema/column_mapping.h"
 #include "deltacpp/kernel/schema/schema_json.h"
 #include "deltacpp/kernel/table.h"
@@ -352,6 +355,18 @@ Result<WriteMode> ParseWriteMode(std::string_view text) {
                     "' (error, append, overwrite or ignore)");
 }
 
+Result<PredicatePtr> ParseRowPredicate(std::string_view text, std::string_view what) {
+  const bool blank = std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isspace(static_cast<unsigned char>(c)) != 0;
+  });
+  if (blank) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument, what,
+                      " is empty: give a condition (an empty predicate is never "
+                      "taken to mean every row)");
+  }
+  return ParsePredicate(text);
+}
+
 namespace {
 
 // The metadata of a table being created (or replaced, keeping its id) with plan.schema:
@@ -458,6 +473,9 @@ Result<WriteResult> Write(const std::string& table_uri, arrow::RecordBatchReader
       }
     }
   } else {
+    if (!options.allow_non_empty_location) {
+      DELTACPP_RETURN_NOT_OK(CheckLocationForNewTable(*table.store()));
+    }
     plan.schema = create_schema != nullptr ? create_schema : data_schema;
     metadata.id = RandomUuid();
     DELTACPP_RETURN_NOT_OK(StartNewTable(options, plan, metadata));

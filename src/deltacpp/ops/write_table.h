@@ -36,6 +36,15 @@ enum class WriteMode {
 /// "error", "append", "overwrite" or "ignore".
 DELTACPP_EXPORT Result<WriteMode> ParseWriteMode(std::string_view text);
 
+/// Parses the condition of a command that changes rows from a user's text: a
+/// replaceWhere, the predicate of a delete or an update, a merge's ON. There a missing
+/// condition means every row, so an empty one (an unset shell variable, a blank form
+/// field) must never be taken for a missing one: empty or all-white-space `text` fails
+/// with kInvalidArgument naming `what` (e.g. "--replace-where"). Otherwise as
+/// ParsePredicate (kInvalidArgument naming the position of a syntax error).
+DELTACPP_EXPORT Result<PredicatePtr> ParseRowPredicate(std::string_view text,
+                                                       std::string_view what);
+
 struct WriteOptions {
   WriteMode mode = WriteMode::kErrorIfExists;
   /// How the data's schema may differ from an existing table's (write_schema.h).
@@ -53,6 +62,9 @@ struct WriteOptions {
   std::optional<std::string> description;
   /// For a new table: its properties (`delta.*` and any user keys).
   StringMap configuration;
+  /// For a new table: create it even in a folder that holds other files (by default
+  /// that fails, see CheckLocationForNewTable: vacuum would take them for garbage).
+  bool allow_non_empty_location = false;
   /// Compression and sizes of the data files. Their statistics cover the columns the
   /// table's delta.dataSkippingStatsColumns or delta.dataSkippingNumIndexedCols name.
   DataFileOptions data_files;

@@ -378,6 +378,21 @@ TEST_F(WriteTableTest, DeleteOnChangeDataTablesWritesChangeData) {
   EXPECT_EQ(ChangesFrom(uri_, 2), (std::vector<std::string>{"delete:4"}));
 }
 
+// An empty predicate (an unset shell variable) is never taken for a missing one, which
+// would overwrite, delete or update every row.
+TEST(ParseRowPredicateTest, EmptyOrBlankIsRefusedNamingTheOption) {
+  for (const char* text : {"", " ", "\t\n  "}) {
+    auto parsed = ParseRowPredicate(text, "--replace-where");
+    ASSERT_RAISES_DELTA(kInvalidArgument, parsed);
+    EXPECT_NE(parsed.status().message().find("--replace-where is empty"),
+              std::string::npos)
+        << parsed.status().message();
+  }
+  ASSERT_OK_AND_ASSIGN(auto predicate, ParseRowPredicate(" part = 'q' ", "--where"));
+  EXPECT_NE(predicate, nullptr);
+  ASSERT_RAISES_DELTA(kInvalidArgument, ParseRowPredicate("part =", "--where"));
+}
+
 TEST_F(WriteTableTest, ReplaceWhereReplacesOnlyMatchingRows) {
   WriteOptions options;
   options.partition_by = {"part"};

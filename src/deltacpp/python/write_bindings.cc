@@ -48,8 +48,10 @@ WriteOptions ToWriteOptions(const WriteRequest& request) {
   WriteOptions options;
   options.mode = ValueOrThrow(ParseWriteMode(request.mode));
   options.schema_mode = ValueOrThrow(ParseSchemaMode(request.schema_mode));
-  if (request.predicate && !request.predicate->empty()) {
-    options.replace_where = ValueOrThrow(ParsePredicate(*request.predicate));
+  if (request.predicate) {
+    // An empty predicate is refused, never read as "every row" (ParseRowPredicate).
+    options.replace_where =
+        ValueOrThrow(ParseRowPredicate(*request.predicate, "predicate"));
   }
   options.partition_by = request.partition_by;
   options.name = request.name;
@@ -105,8 +107,8 @@ MergeOptions ToMergeOptions(const std::string& source_alias,
     } else {
       throw nb::value_error(("unknown merge action '" + action + "'").c_str());
     }
-    if (condition && !condition->empty()) {
-      clause.condition = ValueOrThrow(ParsePredicate(*condition));
+    if (condition) {
+      clause.condition = ValueOrThrow(ParseRowPredicate(*condition, "clause predicate"));
     }
     for (const auto& [column, value] : assignments) {
       clause.assignments.emplace_back(column, ValueOrThrow(ParseExpression(value)));
@@ -234,9 +236,8 @@ void BindWrite(nb::module_& module) {
         {
           nb::gil_scoped_release released;
           PredicatePtr parsed;
-          if (predicate && !predicate->empty()) {
-            parsed = ValueOrThrow(ParsePredicate(*predicate));
-          }
+          if (predicate)
+            parsed = ValueOrThrow(ParseRowPredicate(*predicate, "predicate"));
           result = ValueOrThrow(DeleteRows(uri, parsed, ToWriteOptions(request)));
         }
         return ResultDict(result);
@@ -253,7 +254,7 @@ void BindWrite(nb::module_& module) {
         MergeResult result;
         {
           nb::gil_scoped_release released;
-          auto on = ValueOrThrow(ParsePredicate(predicate));
+          auto on = ValueOrThrow(ParseRowPredicate(predicate, "predicate"));
           const MergeOptions options =
               ToMergeOptions(source_alias, target_alias, clauses, merge_schema, request);
           result = ValueOrThrow(MergeIntoTable(uri, *reader, on, options));
@@ -275,9 +276,7 @@ void BindWrite(nb::module_& module) {
         {
           nb::gil_scoped_release released;
           PredicatePtr where;
-          if (predicate && !predicate->empty()) {
-            where = ValueOrThrow(ParsePredicate(*predicate));
-          }
+          if (predicate) where = ValueOrThrow(ParseRowPredicate(*predicate, "predicate"));
           std::vector<std::pair<std::string, PredicatePtr>> values;
           for (const auto& [column, value] : assignments) {
             values.emplace_back(column, ValueOrThrow(ParseExpression(value)));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <unordered_map>
 #include <utility>
 
 #include <arrow/compute/cast.h>
@@ -10,6 +11,7 @@
 #include <arrow/scalar.h>
 #include <arrow/type.h>
 
+#include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/kernel/schema/schema_json.h"
 #include "deltacpp/scan/compute_init.h"
 #include "deltacpp/scan/row_filter.h"
@@ -237,15 +239,24 @@ PredicatePtr Negate(const PredicatePtr& bound) {
       return WithOp(*bound, Negation(bound->op),
                     {Negate(bound->children[0]), Negate(bound->children[1])});
     case PredicateOp::kIn: {
-      // x NOT IN (a, b) is x != a AND x != b, nulls included.
-      PredicatePtr all;
+      // x NOT IN (a, b) is x != a AND x != b, nulls included. The ANDs are grouped as a
+      // balanced tree: a list of thousands of values must not nest thousands deep, as
+      // everything that reads the tree recurses once per level. (New nodes, not copies
+      // of the IN with its whole list: that was quadratic.)
+      std::vector<PredicatePtr> all;
       for (size_t i = 1; i < bound->children.size(); ++i) {
-        auto differs = WithOp(*bound, PredicateOp::kNotEqual,
-                              {bound->children[0], bound->children[i]});
-        all =
-            all == nullptr ? differs : WithOp(*bound, PredicateOp::kAnd, {all, differs});
+        all.push_back(WithOp(Predicate{}, PredicateOp::kNotEqual,
+                             {bound->children[0], bound->children[i]}));
       }
-      return all;
+      while (all.size() > 1) {
+        std::vector<PredicatePtr> paired;
+        for (size_t i = 0; i + 1 < all.size(); i += 2) {
+          paired.push_back(WithOp(Predicate{}, PredicateOp::kAnd, {all[i], all[i + 1]}));
+        }
+        if (all.size() % 2 == 1) paired.push_back(all.back());
+        all = std::move(paired);
+      }
+      return all.empty() ? nullptr : all[0];
     }
     case PredicateOp::kNot:
       return bound->children[0];
@@ -615,9 +626,22 @@ class Binder {
     return cast;
   }
 
-  // Sets `node`'s type to the type of the value Arrow computes for it.
+  // Sets `node`'s type to the type of the value Arrow computes for it. Its operands
+  // other than literals (which some functions read) stand in as columns of their types:
+  // binding the whole subtree again at every level was quadratic in its depth.
   Result<PredicatePtr> Typed(std::shared_ptr<Predicate> node) {
-    auto bound = ToArrowExpression(*node).Bind(schema_);
+    Predicate shallow = *node;
+    arrow::FieldVector operands;
+    for (auto& child : shallow.children) {
+      if (child->op == PredicateOp::kLiteral) continue;
+      auto column = std::make_shared<Predicate>();
+      column->op = PredicateOp::kColumn;
+      column->column = {std::to_string(operands.size())};
+      column->type = child->type;
+      operands.push_back(arrow::field(column->column[0], child->type));
+      child = std::move(column);
+    }
+    auto bound = ToArrowExpression(shallow).Bind(arrow::Schema(std::move(operands)));
     if (!bound.ok()) {
       return Invalid("cannot evaluate '" + node->ToString() +
                      "': " + bound.status().message());
@@ -1019,6 +1043,34 @@ class Binder {
   const arrow::Schema& schema_;
 };
 
+// How many nodes Arrow visits binding and evaluating `expression`: an operand used twice
+// (both sides of <=>, the operand of IN once per value) is visited twice. Counted once
+// per distinct node, saturating above kMaxPredicateSize.
+int64_t VisitedNodes(const arrow::compute::Expression& expression,
+                     std::unordered_map<const void*, int64_t>* counted) {
+  const auto* call = expression.call();
+  if (call == nullptr) return 1;
+  if (auto known = counted->find(call); known != counted->end()) return known->second;
+  int64_t visited = 1;
+  for (const auto& argument : call->arguments) {
+    visited = std::min(visited + VisitedNodes(argument, counted), kMaxPredicateSize + 1);
+  }
+  counted->emplace(call, visited);
+  return visited;
+}
+
+// Arrow's binding and evaluation take time in proportion to the nodes they visit, which
+// nesting <=> or IN doubles at every level: refused beyond the parser's own limit.
+Result<PredicatePtr> Evaluable(PredicatePtr bound) {
+  std::unordered_map<const void*, int64_t> counted;
+  if (VisitedNodes(ToArrowExpression(*bound), &counted) > kMaxPredicateSize) {
+    return Invalid("the expression is too large to evaluate: it grows to more than " +
+                   std::to_string(kMaxPredicateSize) +
+                   " nodes, counting an operand that <=> or IN repeats each time");
+  }
+  return bound;
+}
+
 void CollectColumns(const PredicatePtr& node, std::vector<PredicatePtr>* columns) {
   if (node->op == PredicateOp::kColumn) {
     for (const auto& seen : *columns) {
@@ -1035,13 +1087,15 @@ void CollectColumns(const PredicatePtr& node, std::vector<PredicatePtr>* columns
 Result<PredicatePtr> BindPredicate(const PredicatePtr& predicate,
                                    const arrow::Schema& schema) {
   DELTACPP_RETURN_NOT_OK(EnsureComputeInitialized());
-  return Binder(schema).Condition(predicate);
+  DELTACPP_ASSIGN_OR_RAISE(auto bound, Binder(schema).Condition(predicate));
+  return Evaluable(std::move(bound));
 }
 
 Result<PredicatePtr> BindExpression(const PredicatePtr& expression,
                                     const arrow::Schema& schema) {
   DELTACPP_RETURN_NOT_OK(EnsureComputeInitialized());
-  return Binder(schema).Value(expression);
+  DELTACPP_ASSIGN_OR_RAISE(auto bound, Binder(schema).Value(expression));
+  return Evaluable(std::move(bound));
 }
 
 std::vector<PredicatePtr> ReferencedColumns(const PredicatePtr& bound) {

@@ -39,10 +39,11 @@ namespace deltacpp {
 /// Fails with kInvalidArgument for an unknown column (naming the columns there are), a
 /// literal that is not a value of the type it meets, operands of types that do not meet
 /// (two columns of different types, a string with a number), a comparison of two
-/// literals, a function given the wrong number or types of arguments, or a non-boolean
-/// condition; with kUnsupportedFeature for a function delta-cpp does not implement
-/// (naming it), a CAST it cannot do as Spark does (e.g. double to string), or arithmetic
-/// on dates, timestamps or strings.
+/// literals, a function given the wrong number or types of arguments, a non-boolean
+/// condition, or one too large to evaluate (more than kMaxPredicateSize nodes for Arrow,
+/// an operand that <=> or IN repeats counted each time); with kUnsupportedFeature for a
+/// function delta-cpp does not implement (naming it), a CAST it cannot do as Spark does
+/// (e.g. double to string), or arithmetic on dates, timestamps or strings.
 DELTACPP_EXPORT Result<PredicatePtr> BindPredicate(const PredicatePtr& predicate,
                                                    const arrow::Schema& schema);
 

@@ -182,5 +182,63 @@ TEST(BindPredicateTest, NotStaysOnConditionsWithoutANegatedForm) {
   EXPECT_EQ(BoundText("NOT (id + 1 > 2)"), "id + 1 <= 2");
 }
 
+int Depth(const Predicate& node) {
+  int depth = 0;
+  for (const auto& child : node.children) depth = std::max(depth, Depth(*child));
+  return depth + 1;
+}
+
+std::string Repeated(std::string_view part, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += part;
+  return out;
+}
+
+// Issue 14: x NOT IN a list of 20,000 values became a chain of 20,000 ANDs, which
+// everything after binding recursed through.
+TEST(BindPredicateTest, LongInListsStayShallow) {
+  std::string values;
+  for (int i = 0; i < 20'000; ++i) values += (i == 0 ? "" : ", ") + std::to_string(i);
+  ASSERT_OK_AND_ASSIGN(auto in, Bound("id IN (" + values + ")"));
+  EXPECT_EQ(in->op, PredicateOp::kIn);
+  EXPECT_EQ(Depth(*in), 2);
+  ASSERT_OK_AND_ASSIGN(auto not_in, Bound("id NOT IN (" + values + ")"));
+  EXPECT_EQ(not_in->op, PredicateOp::kAnd);
+  EXPECT_LE(Depth(*not_in), 17);
+  EXPECT_EQ(BoundText("name NOT IN ('a', 'b', 'c', 'd', 'e')"),
+            "(((name != 'a' AND name != 'b') AND (name != 'c' AND name != 'd')) AND "
+            "name != 'e')");
+}
+
+// What the parser lets through, binding takes: it recurses once per level.
+TEST(BindPredicateTest, NestingUpToTheParserLimitBinds) {
+  const int limit = kMaxPredicateDepth;
+  for (const auto& text : {
+           std::string(limit, '(') + "id > 1" + std::string(limit, ')'),
+           Repeated("NOT ", limit - 2) + "flag",
+           "id = " + Repeated("- ", limit - 2) + "n",
+           Repeated("abs(", limit - 2) + "n" + std::string(limit - 2, ')') + " = 1",
+           "id" + Repeated(" + 1", limit - 2) + " > 0",
+           "name = CASE" + Repeated(" WHEN id > 1 THEN 'a'", limit - 3) + " END",
+       }) {
+    ASSERT_OK_AND_ASSIGN(auto bound, Bound(text));
+    ASSERT_FALSE(ReferencedColumns(bound).empty());
+  }
+}
+
+// Arrow evaluates both sides of <=> twice (once to compare, once to test for null):
+// nested, the work doubles at every level of a short text.
+TEST(BindPredicateTest, ExpressionsTooLargeToEvaluateAreRefused) {
+  std::string text = "flag";
+  for (int i = 0; i < 30; ++i) text = "flag <=> (" + text + ")";
+  auto bound = Bound(text);
+  ASSERT_RAISES_DELTA(kInvalidArgument, bound);
+  EXPECT_NE(bound.status().message().find("too large to evaluate"), std::string::npos)
+      << bound.status().message();
+  text = "flag";
+  for (int i = 0; i < 10; ++i) text = "flag <=> (" + text + ")";
+  ASSERT_OK(Bound(text).status());
+}
+
 }  // namespace
 }  // namespace deltacpp

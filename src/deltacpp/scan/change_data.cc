@@ -170,7 +170,10 @@ Result<std::shared_ptr<ChangeDataScan>> ChangeDataScanBuilder::Build() const {
 
   auto files = std::make_shared<std::vector<FileToRead>>();
   Metadata metadata = start->metadata();
-  for (int64_t version = start_version_; version <= end->version(); ++version) {
+  // Counted, not compared: a table at the last version must not make `version` wrap.
+  const uint64_t versions = static_cast<uint64_t>(end->version() - start_version_) + 1;
+  for (uint64_t offset = 0; offset < versions; ++offset) {
+    const int64_t version = start_version_ + static_cast<int64_t>(offset);
     const std::string path = LogFilePath(CommitFileName(version));
     auto contents = store.ReadAll(path);
     if (!contents.ok()) {

@@ -134,9 +134,13 @@ std::vector<DataSkipping::ColumnStats> DataSkipping::ReadStats(
     if (!file.stats.has_value()) continue;
     if (!parsed) {
       parsed = true;
-      document.Parse<rapidjson::kParseNumbersAsStringsFlag>(file.stats->data(),
-                                                            file.stats->size());
-      if (document.HasParseError() || !document.IsObject()) return stats;
+      // Statistics too deep to read are no statistics: the file is read, not skipped.
+      if (!internal::ParseJsonBounded<rapidjson::kParseNumbersAsStringsFlag>(
+               document, *file.stats, DeltaErrorCode::kCorruptLog, "statistics")
+               .ok() ||
+          document.HasParseError() || !document.IsObject()) {
+        return stats;
+      }
       num_records = CountOf(FindMember(document, "numRecords"));
     }
     if (document.HasParseError() || !document.IsObject()) continue;

@@ -147,5 +147,45 @@ TEST_F(DataSkippingTest, ConstantsDecideAlone) {
   EXPECT_EQ(Kept("NULL"), "");
 }
 
+TEST_F(DataSkippingTest, LongInListsPrune) {
+  std::string values;
+  for (int i = 20'000; i < 40'000; ++i) values += std::to_string(i) + ", ";
+  EXPECT_EQ(Kept("id IN (" + values + "150)"), "high unknown garbled");
+  EXPECT_EQ(Kept("id IN (" + values + "15)"), "unknown garbled");
+  EXPECT_EQ(Kept("id NOT IN (" + values + "15)"), "low high unknown garbled");
+}
+
+// Issue 14: statistics nested 100,000 deep overflowed the stack of a filtered scan.
+TEST(DataSkippingDeepStatsTest, StatisticsTooDeepToReadProveNothing) {
+  ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
+  const std::string schema =
+      R"({\"type\":\"struct\",\"fields\":[)"
+      R"({\"name\":\"id\",\"type\":\"long\",\"nullable\":true,\"metadata\":{}}]})";
+  auto add = [](const std::string& path, const std::string& extra) {
+    return R"({"add":{"path":")" + path +
+           R"(","partitionValues":{},"size":1,"modificationTime":1,"dataChange":true,)" +
+           R"("stats":"{\"numRecords\":1,\"minValues\":{\"id\":500},)" +
+           R"(\"maxValues\":{\"id\":500},\"nullCount\":{\"id\":0})" + extra + R"(}"}})";
+  };
+  const std::string deep =
+      ",\\\"x\\\":" + std::string(100'000, '[') + std::string(100'000, ']');
+  ASSERT_OK(testing::WriteCommit(
+      dir.path(), 0,
+      {R"({"protocol":{"minReaderVersion":1,"minWriterVersion":2}})",
+       R"({"metaData":{"id":"t","format":{"provider":"parquet","options":{}},"schemaString":")" +
+           schema + R"(","partitionColumns":[],"configuration":{}}})",
+       add("plain", ""), add("deep", deep)}));
+  ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir.path().string()));
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
+  ASSERT_OK_AND_ASSIGN(auto parsed, ParsePredicate("id = 1"));
+  ASSERT_OK_AND_ASSIGN(auto bound, BindPredicate(parsed, *snapshot->schema()));
+  ASSERT_OK_AND_ASSIGN(auto skipping, DataSkipping::Make(bound, *snapshot));
+  std::string kept;
+  for (const auto& file : snapshot->files()) {
+    if (skipping->MayMatch(file)) kept += file.path;
+  }
+  EXPECT_EQ(kept, "deep");
+}
+
 }  // namespace
 }  // namespace deltacpp

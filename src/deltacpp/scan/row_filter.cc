@@ -11,7 +11,6 @@
 #include <arrow/compute/exec.h>
 #include <arrow/scalar.h>
 #include <arrow/type.h>
-#include <arrow/util/decimal.h>
 
 namespace deltacpp {
 
@@ -55,42 +54,6 @@ cp::Expression CastExpression(cp::Expression value,
   auto options = cp::CastOptions::Safe(type);
   options.allow_float_truncate = true;
   return cp::call("cast", {std::move(value)}, std::move(options));
-}
-
-// A zero of a numeric type (the type of a bound node).
-cp::Expression Zero(const std::shared_ptr<arrow::DataType>& type) {
-  std::shared_ptr<arrow::Scalar> zero;
-  switch (type->id()) {
-    case arrow::Type::DECIMAL128:
-      zero = std::make_shared<arrow::Decimal128Scalar>(arrow::Decimal128(0), type);
-      break;
-    case arrow::Type::DECIMAL256:
-      zero = std::make_shared<arrow::Decimal256Scalar>(arrow::Decimal256(0), type);
-      break;
-    default: {
-      auto made = arrow::MakeScalar(type, 0);
-      zero = made.ok() ? *made : arrow::MakeScalar(int64_t{0});
-    }
-  }
-  return cp::literal(std::move(zero));
-}
-
-// Spark's remainder takes the sign of the dividend; Arrow's modulo that of the divisor.
-// Where they differ (a non-zero result of the other sign) Spark's is Arrow's minus b.
-cp::Expression Remainder(const Predicate& bound) {
-  const auto& a = *bound.children[0];
-  auto dividend = ToArrowExpression(a);
-  auto divisor = ToArrowExpression(*bound.children[1]);
-  auto modulo = cp::call("modulo_checked", {dividend, divisor});
-  // While binding computes the result type (bind_predicate.cc), Arrow's modulo gives it.
-  if (bound.type == nullptr) return modulo;
-  auto signs_differ =
-      cp::not_equal(cp::less(modulo, Zero(bound.type)), cp::less(dividend, Zero(a.type)));
-  auto adjust = cp::and_(cp::not_equal(modulo, Zero(bound.type)), signs_differ);
-  auto adjusted =
-      CastExpression(cp::call("subtract_checked", {modulo, divisor}), bound.type);
-  return cp::call("if_else",
-                  {cp::call("coalesce", {adjust, cp::literal(false)}), adjusted, modulo});
 }
 
 int64_t IntegerValue(const Predicate& literal) {
@@ -233,12 +196,23 @@ cp::Expression ToArrowExpression(const Predicate& bound) {
       return cp::not_(ToArrowExpression(*bound.children[0]));
     case PredicateOp::kIn: {
       // An OR of equalities keeps SQL's null semantics (x IN (1, NULL) is never false).
+      // Grouped as a balanced tree: Arrow's or_ of a list nests one level per value, and
+      // Arrow recurses through the levels (a list of 20,000 values overflowed the stack).
       auto column = ToArrowExpression(*bound.children[0]);
       std::vector<cp::Expression> equalities;
       for (size_t i = 1; i < bound.children.size(); ++i) {
         equalities.push_back(cp::equal(column, ToArrowExpression(*bound.children[i])));
       }
-      return cp::or_(std::move(equalities));
+      if (equalities.empty()) return cp::literal(false);
+      while (equalities.size() > 1) {
+        std::vector<cp::Expression> paired;
+        for (size_t i = 0; i + 1 < equalities.size(); i += 2) {
+          paired.push_back(cp::or_(equalities[i], equalities[i + 1]));
+        }
+        if (equalities.size() % 2 == 1) paired.push_back(equalities.back());
+        equalities = std::move(paired);
+      }
+      return equalities[0];
     }
     case PredicateOp::kNullSafeEqual: {
       // Equal when both are values; else true exactly when both are null.
@@ -258,7 +232,11 @@ cp::Expression ToArrowExpression(const Predicate& bound) {
           ArithmeticFunction(bound.op),
           {ToArrowExpression(*bound.children[0]), ToArrowExpression(*bound.children[1])});
     case PredicateOp::kModulo:
-      return Remainder(bound);
+      // Arrow's remainder takes the sign of the dividend, as Spark's (Java's) does. (Its
+      // modulo takes the divisor's; adjusting that used each operand five times, so a
+      // % b % c ... took time exponential in the chain's length.)
+      return cp::call("remainder_checked", {ToArrowExpression(*bound.children[0]),
+                                            ToArrowExpression(*bound.children[1])});
     case PredicateOp::kNegate:
       return cp::call("negate_checked", {ToArrowExpression(*bound.children[0])});
     case PredicateOp::kCast:

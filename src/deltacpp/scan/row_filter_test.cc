@@ -164,5 +164,44 @@ TEST(RowFilterTest, ConditionalsCastsAndNestedFields) {
   EXPECT_EQ(Evaluate("s.v + 1"), "2, null, null");
 }
 
+std::string Repeated(std::string_view part, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += part;
+  return out;
+}
+
+// Issue 14: IN with 20,000 values became an Arrow OR of 20,000 levels, which Arrow
+// recursed through while binding it.
+TEST(RowFilterTest, LongInListsEvaluate) {
+  std::string values;
+  for (int i = 10; i < 20'010; ++i) values += std::to_string(i) + ", ";
+  EXPECT_EQ(Evaluate("id IN (" + values + "7)"), "true, false, null");
+  EXPECT_EQ(Evaluate("id IN (" + values + "NULL)"), "null, null, null");
+  EXPECT_EQ(Evaluate("id NOT IN (" + values + "7)"), "false, true, null");
+  EXPECT_EQ(Evaluate("name IN (" + Repeated("'x', ", 20'000) + "'abc')"),
+            "false, true, null");
+}
+
+// What the parser lets through, Arrow binds and evaluates: it recurses once per level.
+TEST(RowFilterTest, NestingUpToTheParserLimitEvaluates) {
+  const int limit = kMaxPredicateDepth;
+  EXPECT_EQ(Evaluate(Repeated("- ", limit - 1) + "n"), "7, -2, null");
+  EXPECT_EQ(Evaluate(Repeated("abs(", limit - 1) + "n" + std::string(limit - 1, ')')),
+            "7, 2, null");
+  EXPECT_EQ(Evaluate("n" + Repeated(" + 1", limit - 1)), "992, 1001, null");
+  EXPECT_EQ(Evaluate("CASE" + Repeated(" WHEN n > 5 THEN 'a'", limit - 3) +
+                     " WHEN n > 0 THEN 'b' END"),
+            "null, b, null");
+  EXPECT_EQ(Evaluate(Repeated("NOT ", limit - 2) + "flag"), "true, false, null");
+}
+
+// a % b was Arrow's modulo adjusted to the dividend's sign, which used each operand five
+// times: a chain of 10 remainders took hours.
+TEST(RowFilterTest, RemainderChainsTakeLinearTime) {
+  EXPECT_EQ(Evaluate("n" + Repeated(" % 3", 50)), "-1, 2, null");
+  EXPECT_EQ(Evaluate("x" + Repeated(" % 2", 50)), "1.5, -1.5, null");
+  EXPECT_EQ(Evaluate("price" + Repeated(" % 1", 50)), "0.34, -0.50, null");
+}
+
 }  // namespace
 }  // namespace deltacpp

@@ -1,5 +1,6 @@
 #include "deltacpp/txn/checkpoint_writer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <random>
 
@@ -13,6 +14,8 @@
 
 #include "deltacpp/kernel/actions/action_names.h"
 #include "deltacpp/kernel/log/log_path.h"
+#include "deltacpp/kernel/table_features/feature_gate.h"
+#include "deltacpp/kernel/table_features/table_feature.h"
 
 namespace deltacpp {
 
@@ -190,7 +193,23 @@ int64_t CheckpointInterval(const Metadata& metadata) {
   return interval;
 }
 
+Status CheckLogWriteSupported(const Protocol& protocol) {
+  Protocol gated = protocol;
+  if (gated.writer_features.has_value()) {
+    auto& features = *gated.writer_features;
+    features.erase(std::remove(features.begin(), features.end(),
+                               table_features::kCheckpointProtection),
+                   features.end());
+  }
+  return CheckWriteSupported(gated, Metadata{});
+}
+
 Status WriteCheckpoint(const Snapshot& snapshot) {
+  if (auto supported = CheckLogWriteSupported(snapshot.protocol()); !supported.ok()) {
+    return supported.WithMessage("cannot write a checkpoint of table ",
+                                 snapshot.table_uri(), " at version ", snapshot.version(),
+                                 ": ", supported.message());
+  }
   DELTACPP_ASSIGN_OR_RAISE(
       auto batch,
       arrow::RecordBatchBuilder::Make(CheckpointSchema(), arrow::default_memory_pool()));
@@ -288,7 +307,7 @@ Status WriteCheckpoint(const Snapshot& snapshot) {
     DELTACPP_RETURN_NOT_OK(sink->Write(hint.data(), static_cast<int64_t>(hint.size())));
     DELTACPP_RETURN_NOT_OK(sink->Close());
   }
-  return store.Rename(hint_temp, LogFilePath("_last_checkpoint"));
+  return store.Rename(hint_temp, LogFilePath(kLastCheckpointFile));
 }
 
 }  // namespace deltacpp

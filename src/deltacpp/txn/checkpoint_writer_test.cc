@@ -1,5 +1,6 @@
 #include "deltacpp/txn/checkpoint_writer.h"
 
+#include <filesystem>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -149,6 +150,66 @@ TEST(CheckpointWriterTest, CheckpointAfterALostRaceHoldsTheWinner) {
   EXPECT_EQ(paths,
             (std::set<std::string>{"first.parquet", "ours.parquet", "theirs.parquet"}));
   EXPECT_EQ(snapshot->app_transactions().at("stream").version, 4);
+}
+
+std::set<std::string> FilesIn(const std::filesystem::path& folder) {
+  std::set<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(folder)) {
+    names.insert(entry.path().filename().string());
+  }
+  return names;
+}
+
+// A checkpoint is a write: a table whose writer features delta-cpp does not know is
+// refused as commits refuse it, with nothing written.
+TEST(CheckpointWriterTest, RefusesTablesWithWriterFeaturesItDoesNotKnow) {
+  ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
+  ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir.path().string()));
+  ASSERT_OK_AND_ASSIGN(auto create, Transaction::Begin(table));
+  create.SetProtocol(Protocol{1, 2, std::nullopt, std::nullopt});
+  Metadata metadata;
+  metadata.id = "t";
+  metadata.schema_string = R"({"type":"struct","fields":[]})";
+  create.SetMetadata(metadata);
+  ASSERT_OK(create.Commit(Operation{"CREATE TABLE", {}, {}}).status());
+  ASSERT_OK(testing::WriteCommit(
+      dir.path(), 1,
+      {R"({"protocol":{"minReaderVersion":1,"minWriterVersion":7,"writerFeatures":["appendOnly","someFutureFeature"]}})"}));
+  const auto log = dir.path() / "_delta_log";
+  const auto before = FilesIn(log);
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
+  auto refused = WriteCheckpoint(*snapshot);
+  ASSERT_RAISES_DELTA(kUnsupportedFeature, refused);
+  EXPECT_NE(refused.message().find("cannot write a checkpoint of table " + table.uri() +
+                                   " at version 1"),
+            std::string::npos)
+      << refused.message();
+  EXPECT_NE(refused.message().find("'someFutureFeature'"), std::string::npos);
+  EXPECT_EQ(FilesIn(log), before);
+
+  // checkpointProtection asks nothing of checkpoint writers.
+  ASSERT_OK(testing::WriteCommit(
+      dir.path(), 2,
+      {R"({"protocol":{"minReaderVersion":1,"minWriterVersion":7,"writerFeatures":["appendOnly","checkpointProtection"]}})"}));
+  ASSERT_OK_AND_ASSIGN(auto protected_snapshot, table.LatestSnapshot());
+  ASSERT_OK(WriteCheckpoint(*protected_snapshot));
+  EXPECT_TRUE(std::filesystem::exists(log / CheckpointFileName(2)));
+}
+
+// V2 checkpoint tables need checkpoints delta-cpp does not write (with
+// checkpointMetadata): a classic one there would break the protocol.
+TEST(CheckpointWriterTest, RefusesV2CheckpointTables) {
+  ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
+  ASSERT_OK(testing::CopyTable(testing::TestdataPath("golden/v2-checkpoint-parquet"),
+                               dir.path()));
+  ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir.path().string()));
+  const auto before = FilesIn(dir.path() / "_delta_log");
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
+  auto refused = WriteCheckpoint(*snapshot);
+  ASSERT_RAISES_DELTA(kUnsupportedFeature, refused);
+  EXPECT_NE(refused.message().find("'v2Checkpoint'"), std::string::npos)
+      << refused.message();
+  EXPECT_EQ(FilesIn(dir.path() / "_delta_log"), before);
 }
 
 }  // namespace

@@ -7,8 +7,7 @@
 
 #include "deltacpp/kernel/log/log_path.h"
 #include "deltacpp/kernel/log/log_segment.h"
-#include "deltacpp/kernel/table_features/feature_gate.h"
-#include "deltacpp/kernel/table_features/table_feature.h"
+#include "deltacpp/txn/checkpoint_writer.h"
 
 namespace deltacpp {
 
@@ -153,17 +152,8 @@ bool ExpiredLogCleanupEnabled(const Metadata& metadata) {
 Result<LogCleanupResult> CleanupExpiredLogs(const Snapshot& snapshot, int64_t now_ms,
                                             const LogCleanupOptions& options) {
   const auto& store = *snapshot.store();
-  // Cleanup rewrites the log, so the table must be one delta-cpp may write to. The
-  // writer feature checkpointProtection only asks that cleanup leave a checkpoint at
-  // its boundary, which it always does here.
-  Protocol protocol = snapshot.protocol();
-  if (protocol.writer_features.has_value()) {
-    auto& features = *protocol.writer_features;
-    features.erase(std::remove(features.begin(), features.end(),
-                               table_features::kCheckpointProtection),
-                   features.end());
-  }
-  if (auto supported = CheckWriteSupported(protocol, Metadata{}); !supported.ok()) {
+  // Cleanup rewrites the log, so the table must be one delta-cpp may write to.
+  if (auto supported = CheckLogWriteSupported(snapshot.protocol()); !supported.ok()) {
     return supported.WithMessage("cannot clean up the log of table ", store.table_uri(),
                                  ": ", supported.message());
   }

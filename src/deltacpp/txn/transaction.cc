@@ -103,6 +103,8 @@ Result<Transaction> Transaction::Begin(const Table& table) {
   }
   DELTACPP_RETURN_NOT_OK(
       CheckWriteSupported((*snapshot)->protocol(), (*snapshot)->metadata()));
+  // Refused before any data file is written for a commit that cannot be made.
+  DELTACPP_RETURN_NOT_OK(NextVersion((*snapshot)->version(), table.uri()).status());
   return Transaction(table, *std::move(snapshot));
 }
 
@@ -366,7 +368,7 @@ Result<int64_t> Transaction::Commit(const Operation& operation,
   }
 
   const auto& store = *table_.store();
-  int64_t version = read_version() + 1;
+  DELTACPP_ASSIGN_OR_RAISE(int64_t version, NextVersion(read_version(), table_.uri()));
   // The commits after the read version: the winners of races lost, then ours.
   std::vector<std::vector<Action>> commits;
   for (int attempt = 1;; ++attempt) {
@@ -407,7 +409,7 @@ Result<int64_t> Transaction::Commit(const Operation& operation,
                         " lost the race ", attempt, " times; giving up at version ",
                         version);
     }
-    ++version;
+    DELTACPP_ASSIGN_OR_RAISE(version, NextVersion(version, table_.uri()));
   }
 }
 

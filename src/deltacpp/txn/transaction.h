@@ -47,8 +47,9 @@ class DELTACPP_EXPORT Transaction {
  public:
   /// A transaction on the newest version of `table`, or on no version when the table
   /// does not exist yet (its first commit must then set protocol and metadata). Fails
-  /// with the errors of SnapshotBuilder::Build other than kTableNotFound, and with
-  /// kUnsupportedFeature when the table needs a writer feature delta-cpp lacks.
+  /// with the errors of SnapshotBuilder::Build other than kTableNotFound, with
+  /// kUnsupportedFeature when the table needs a writer feature delta-cpp lacks, and with
+  /// kInvalidArgument when the table is at kMaxVersion (no commit can follow).
   static Result<Transaction> Begin(const Table& table);
 
   /// The snapshot read; null for a table being created.
@@ -100,11 +101,13 @@ class DELTACPP_EXPORT Transaction {
   /// adds the writer feature inCommitTimestamp to the protocol when it is missing.
   ///
   /// Returns the version committed. Fails with kConflict naming the rule and the
-  /// winning version, and with the store's errors; a failed commit leaves nothing in
-  /// the log. Removing data from an append-only table (delta.appendOnly) fails with
-  /// kInvalidArgument; see SetDomainMetadata for the errors of domains. After a commit
-  /// at a multiple of delta.checkpointInterval a checkpoint is written, then expired
-  /// log files are cleaned up; their failures do not fail the commit.
+  /// winning version, with kInvalidArgument when the table is at kMaxVersion
+  /// (kernel/log/log_path.h: no version follows it), and with the store's errors; a
+  /// failed commit leaves nothing in the log. Removing data from an append-only table
+  /// (delta.appendOnly) fails with kInvalidArgument; see SetDomainMetadata for the errors
+  /// of domains. After a commit at a multiple of delta.checkpointInterval a checkpoint is
+  /// written, then expired log files are cleaned up; their failures do not fail the
+  /// commit.
   Result<int64_t> Commit(const Operation& operation, const CommitOptions& options = {});
 
  private:

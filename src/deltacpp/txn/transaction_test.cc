@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <set>
 
 #include <arrow/type.h>
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 #include "deltacpp/testing/gtest_util.h"
 #include "deltacpp/testing/temp_dir.h"
 #include "deltacpp/testing/test_tables.h"
+#include "deltacpp/txn/checkpoint_writer.h"
 
 namespace deltacpp {
 namespace {
@@ -62,6 +64,55 @@ class TransactionTest : public ::testing::Test {
   std::unique_ptr<testing::TempDir> dir_;
   std::unique_ptr<Table> table_;
 };
+
+// A checkpoint named for the version before the last: the next commit takes the last
+// version, and every one after fails instead of wrapping around to a negative version
+// that no reader would see.
+TEST_F(TransactionTest, CommitsStopAtTheLastVersion) {
+  ASSERT_OK_AND_ASSIGN(auto created, table_->LatestSnapshot());
+  ASSERT_OK(WriteCheckpoint(*created));
+  const auto log = dir_->path() / "_delta_log";
+  std::filesystem::rename(log / CheckpointFileName(0),
+                          log / CheckpointFileName(kMaxVersion - 1));
+  ASSERT_OK(testing::WriteFile(log / "_last_checkpoint",
+                               R"({"version":9223372036854775806,"numOfAddFiles":2})"));
+  ASSERT_OK_AND_ASSIGN(auto first, Begin());
+  EXPECT_EQ(first.read_version(), kMaxVersion - 1);
+  ASSERT_OK_AND_ASSIGN(auto racer, Begin());
+  first.Add(File("c.parquet"));
+  ASSERT_OK_AND_ASSIGN(int64_t version, first.Commit(Operation{"WRITE", {}, {}}));
+  EXPECT_EQ(version, kMaxVersion);
+
+  // Losing the race for the last version leaves no version to move on to.
+  racer.Add(File("d.parquet"));
+  auto lost = racer.Commit(Operation{"WRITE", {}, {}});
+  ASSERT_RAISES_DELTA(kInvalidArgument, lost);
+  EXPECT_NE(
+      lost.status().message().find(
+          "is at version 9223372036854775807, the last version the protocol allows"),
+      std::string::npos)
+      << lost.status().message();
+
+  ASSERT_OK_AND_ASSIGN(auto last, table_->LatestSnapshot());
+  EXPECT_EQ(last->version(), kMaxVersion);
+  EXPECT_EQ(last->files().size(), 3u);
+  // A writer is refused at once, before it writes any data file for the commit.
+  auto refused = Begin();
+  ASSERT_RAISES_DELTA(kInvalidArgument, refused);
+  EXPECT_NE(refused.status().message().find("table " + table_->uri() +
+                                            " is at version 9223372036854775807"),
+            std::string::npos)
+      << refused.status().message();
+
+  std::set<std::string> commits;
+  for (const auto& entry : std::filesystem::directory_iterator(log)) {
+    const std::string name = entry.path().filename().string();
+    EXPECT_NE(name.front(), '-') << name;
+    if (name.ends_with(".json")) commits.insert(name);
+  }
+  EXPECT_EQ(commits,
+            (std::set<std::string>{CommitFileName(0), CommitFileName(kMaxVersion)}));
+}
 
 TEST_F(TransactionTest, CreatedTableReadsBack) {
   ASSERT_OK_AND_ASSIGN(auto snapshot, table_->LatestSnapshot());

@@ -368,7 +368,9 @@ Result<std::vector<Action>> ParseCommitJson(std::string_view contents,
 
     allocator.Clear();
     rapidjson::Document doc(&allocator);
-    doc.Parse(line.data(), line.size());
+    DELTACPP_RETURN_NOT_OK(internal::ParseJsonBounded(
+        doc, line, DeltaErrorCode::kCorruptLog, "corrupt Delta log: ", source_name,
+        " line ", line_number));
     if (doc.HasParseError() || !doc.IsObject()) {
       return DeltaError(
           DeltaErrorCode::kCorruptLog, "corrupt Delta log: ", source_name, " line ",

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "deltacpp/kernel/json_internal.h"
 #include "deltacpp/testing/gtest_util.h"
 
 namespace deltacpp {
@@ -134,6 +135,64 @@ TEST(ActionJsonTest, MissingOrMistypedFieldsAreCorruptLog) {
       ParseCommitJson(
           R"({"add":{"path":"x","partitionValues":{"p":1},"size":1,"modificationTime":1,"dataChange":true}})",
           "f"));
+}
+
+// Issue 14: a line of 100,000 nested '[' overflowed the stack of every reader.
+TEST(ActionJsonTest, NestingDeeperThanTheLimitIsCorruptLogNotACrash) {
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  const std::string commit =
+      "{\"txn\":{\"appId\":\"a\",\"version\":1}}\n{\"commitInfo\":{\"x\":" + deep +
+      "}}\n";
+  auto result = ParseCommitJson(commit, "/t/_delta_log/00000000000000000001.json");
+  ASSERT_RAISES_DELTA(kCorruptLog, result);
+  EXPECT_NE(result.status().message().find(
+                "00000000000000000001.json line 2 nests JSON deeper than 1000 levels"),
+            std::string::npos)
+      << result.status().message();
+  // Unclosed, and as a whole line, too.
+  ASSERT_RAISES_DELTA(kCorruptLog, ParseCommitJson(std::string(100'000, '['), "f"));
+  ASSERT_RAISES_DELTA(kCorruptLog, ParseCommitJson(std::string(100'000, '{'), "f"));
+}
+
+TEST(ActionJsonTest, NestingUpToTheLimitIsRead) {
+  // The line's object is one level, commitInfo two, "x" the rest.
+  const int inside = internal::kMaxJsonDepth - 2;
+  const std::string at_limit = "{\"commitInfo\":{\"x\":" + std::string(inside, '[') +
+                               std::string(inside, ']') + "},\"txn\":{\"appId\":\"a\"," +
+                               "\"version\":1}}";
+  ASSERT_OK_AND_ASSIGN(auto actions, ParseCommitJson(at_limit, "f"));
+  EXPECT_FALSE(actions.empty());
+  const std::string over = "{\"commitInfo\":{\"x\":" + std::string(inside + 1, '[') +
+                           std::string(inside + 1, ']') + "}}";
+  ASSERT_RAISES_DELTA(kCorruptLog, ParseCommitJson(over, "f"));
+}
+
+TEST(ActionJsonTest, BracketsInsideStringsAreNotNesting) {
+  // Escaped quotes and backslashes do not end the string the brackets are in.
+  const std::string text = std::string(5000, '[') + "\\\"" + std::string(5000, '{') +
+                           "\\\\" + std::string(5000, '[');
+  ASSERT_OK_AND_ASSIGN(
+      auto actions,
+      ParseCommitJson("{\"txn\":{\"appId\":\"" + text + "\",\"version\":1}}", "f"));
+  ASSERT_EQ(actions.size(), 1u);
+  EXPECT_EQ(As<SetTransaction>(actions[0]).app_id.size(), 15002u);
+}
+
+TEST(JsonDepthTest, CountsBracketsOutsideStrings) {
+  using internal::JsonNestsDeeperThan;
+  EXPECT_FALSE(JsonNestsDeeperThan("[[[]]]", 3));
+  EXPECT_TRUE(JsonNestsDeeperThan("[[[[]]]]", 3));
+  EXPECT_TRUE(JsonNestsDeeperThan("[{\"a\":[{}]}]", 3));
+  EXPECT_FALSE(JsonNestsDeeperThan("[\"[[[[\",[]]", 3));
+  EXPECT_FALSE(JsonNestsDeeperThan("[\"\\\"[[[[\",[]]", 3));
+  EXPECT_TRUE(JsonNestsDeeperThan("[\"\\\\\",[[[]]]]", 3));
+  // Closing brackets do not make room for more than the limit.
+  EXPECT_FALSE(JsonNestsDeeperThan("]]]]]][[[]]]", 3));
+  internal::JsonDepthScanner lines(2, /*lines=*/true);
+  EXPECT_TRUE(lines.Feed("[[\n[["));
+  EXPECT_TRUE(lines.Feed("]]\n[\"\n"));
+  EXPECT_FALSE(lines.Feed("[[[\n"));
+  EXPECT_EQ(lines.newlines(), 3);
 }
 
 }  // namespace

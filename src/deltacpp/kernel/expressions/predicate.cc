@@ -280,6 +280,33 @@ PredicatePtr Or(PredicatePtr left, PredicatePtr right) {
   return Make(PredicateOp::kOr, {std::move(left), std::move(right)});
 }
 
+namespace {
+
+// Pairs neighbours until one is left: ((a, b), (c, d)), e for five.
+PredicatePtr Balanced(PredicateOp op, std::vector<PredicatePtr> operands) {
+  if (operands.empty()) return nullptr;
+  while (operands.size() > 1) {
+    std::vector<PredicatePtr> paired;
+    paired.reserve((operands.size() + 1) / 2);
+    for (size_t i = 0; i + 1 < operands.size(); i += 2) {
+      paired.push_back(Make(op, {std::move(operands[i]), std::move(operands[i + 1])}));
+    }
+    if (operands.size() % 2 == 1) paired.push_back(std::move(operands.back()));
+    operands = std::move(paired);
+  }
+  return std::move(operands[0]);
+}
+
+}  // namespace
+
+PredicatePtr AndAll(std::vector<PredicatePtr> operands) {
+  return Balanced(PredicateOp::kAnd, std::move(operands));
+}
+
+PredicatePtr OrAll(std::vector<PredicatePtr> operands) {
+  return Balanced(PredicateOp::kOr, std::move(operands));
+}
+
 PredicatePtr Not(PredicatePtr operand) {
   return Make(PredicateOp::kNot, {std::move(operand)});
 }

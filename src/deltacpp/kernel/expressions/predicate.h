@@ -126,6 +126,11 @@ DELTACPP_EXPORT PredicatePtr IsNotNull(PredicatePtr operand);
 DELTACPP_EXPORT PredicatePtr In(PredicatePtr operand, std::vector<PredicatePtr> values);
 DELTACPP_EXPORT PredicatePtr And(PredicatePtr left, PredicatePtr right);
 DELTACPP_EXPORT PredicatePtr Or(PredicatePtr left, PredicatePtr right);
+/// The AND (OR) of all `operands` in their order, grouped as a balanced tree: a long list
+/// nests about log2(n) levels rather than n, as every reader of a tree recurses once per
+/// level. Null for no operands, the operand itself for one.
+DELTACPP_EXPORT PredicatePtr AndAll(std::vector<PredicatePtr> operands);
+DELTACPP_EXPORT PredicatePtr OrAll(std::vector<PredicatePtr> operands);
 DELTACPP_EXPORT PredicatePtr Not(PredicatePtr operand);
 DELTACPP_EXPORT PredicatePtr NullSafeEqual(PredicatePtr left, PredicatePtr right);
 /// `pattern` is a string literal.

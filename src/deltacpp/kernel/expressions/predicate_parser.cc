@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "deltacpp/kernel/schema/schema_json.h"
@@ -54,6 +55,60 @@ class Parser {
   Status Error(size_t position, const std::string& what) const {
     return DeltaError(DeltaErrorCode::kInvalidArgument, "cannot parse ", what_, " '",
                       text_, "': ", what, " at position ", position + 1);
+  }
+
+  // Without the text: it is long when it nests this deep.
+  Status TooDeep() const {
+    return DeltaError(DeltaErrorCode::kInvalidArgument, "cannot parse ", what_,
+                      ": it nests deeper than ", kMaxPredicateDepth,
+                      " levels (at position ", Peek().position + 1, ")");
+  }
+
+  // `parse` one level deeper: every recursion of the parser passes here, so that text
+  // cannot choose how deep the stack grows.
+  Result<PredicatePtr> Deeper(Result<PredicatePtr> (Parser::*parse)()) {
+    if (depth_ >= kMaxPredicateDepth) return TooDeep();
+    ++depth_;
+    auto result = (this->*parse)();
+    --depth_;
+    return result;
+  }
+
+  // `node`, refused when the tree under it nests deeper than kMaxPredicateDepth (a tree
+  // grows deeper than the parser's recursion: a + b + c ... nests without it) or grows
+  // to more than kMaxPredicateSize nodes. Every node the parser makes passes here, so
+  // its children are measured already.
+  Result<PredicatePtr> Checked(PredicatePtr node) {
+    const Measure measure = MeasureOf(node);
+    if (measure.depth > kMaxPredicateDepth) return TooDeep();
+    if (measure.size > kMaxPredicateSize) {
+      return DeltaError(DeltaErrorCode::kInvalidArgument, "cannot parse ", what_,
+                        ": it grows to more than ", kMaxPredicateSize,
+                        " nodes, counting an operand BETWEEN or CASE repeats each time"
+                        " (at position ",
+                        Peek().position + 1, ")");
+    }
+    return node;
+  }
+
+  // A node shared by two parents (BETWEEN's operand, CASE's) counts in both: whatever
+  // reads the tree reads it twice, and nested BETWEENs double it at every level.
+  struct Measure {
+    int depth = 1;
+    int64_t size = 1;
+  };
+
+  Measure MeasureOf(const PredicatePtr& node) {
+    if (auto known = measures_.find(node); known != measures_.end()) return known->second;
+    Measure measure;
+    for (const auto& child : node->children) {
+      const Measure of_child = MeasureOf(child);
+      measure.depth = std::max(measure.depth, of_child.depth + 1);
+      // Saturates: sizes only compare with the limit.
+      measure.size = std::min(measure.size + of_child.size, kMaxPredicateSize + 1);
+    }
+    measures_.emplace(node, measure);
+    return measure;
   }
 
   Status Expected(const std::string& what) const {
@@ -167,28 +222,30 @@ class Parser {
     return true;
   }
 
+  // a OR b OR c ... as a balanced tree (OR is associative): a generated list of many
+  // alternatives nests a few levels, not one per OR.
   Result<PredicatePtr> ParseOr() {
-    DELTACPP_ASSIGN_OR_RAISE(auto left, ParseAnd());
-    while (TakeKeyword("OR")) {
-      DELTACPP_ASSIGN_OR_RAISE(auto right, ParseAnd());
-      left = Or(std::move(left), std::move(right));
-    }
-    return left;
+    std::vector<PredicatePtr> operands;
+    do {
+      DELTACPP_ASSIGN_OR_RAISE(auto operand, ParseAnd());
+      operands.push_back(std::move(operand));
+    } while (TakeKeyword("OR"));
+    return Checked(OrAll(std::move(operands)));
   }
 
   Result<PredicatePtr> ParseAnd() {
-    DELTACPP_ASSIGN_OR_RAISE(auto left, ParseNot());
-    while (TakeKeyword("AND")) {
-      DELTACPP_ASSIGN_OR_RAISE(auto right, ParseNot());
-      left = And(std::move(left), std::move(right));
-    }
-    return left;
+    std::vector<PredicatePtr> operands;
+    do {
+      DELTACPP_ASSIGN_OR_RAISE(auto operand, ParseNot());
+      operands.push_back(std::move(operand));
+    } while (TakeKeyword("AND"));
+    return Checked(AndAll(std::move(operands)));
   }
 
   Result<PredicatePtr> ParseNot() {
     if (TakeKeyword("NOT")) {
-      DELTACPP_ASSIGN_OR_RAISE(auto operand, ParseNot());
-      return Not(std::move(operand));
+      DELTACPP_ASSIGN_OR_RAISE(auto operand, Deeper(&Parser::ParseNot));
+      return Checked(Not(std::move(operand)));
     }
     return ParseCondition();
   }
@@ -198,32 +255,34 @@ class Parser {
     if (TakeKeyword("IS")) {
       const bool negated = TakeKeyword("NOT");
       if (!TakeKeyword("NULL")) return Expected("NULL");
-      return negated ? IsNotNull(std::move(left)) : IsNull(std::move(left));
+      return Checked(negated ? IsNotNull(std::move(left)) : IsNull(std::move(left)));
     }
     const bool negated = TakeKeyword("NOT");
     if (TakeKeyword("IN")) {
       if (!TakeSymbol("(")) return Expected("'('");
       std::vector<PredicatePtr> values;
       do {
-        DELTACPP_ASSIGN_OR_RAISE(auto value, ParseOr());
+        DELTACPP_ASSIGN_OR_RAISE(auto value, Deeper(&Parser::ParseOr));
         values.push_back(std::move(value));
       } while (TakeSymbol(","));
       if (!TakeSymbol(")")) return Expected("',' or ')'");
-      auto in = In(std::move(left), std::move(values));
-      return negated ? Not(std::move(in)) : in;
+      DELTACPP_ASSIGN_OR_RAISE(auto in, Checked(In(std::move(left), std::move(values))));
+      return negated ? Checked(Not(std::move(in))) : in;
     }
     if (TakeKeyword("BETWEEN")) {
       DELTACPP_ASSIGN_OR_RAISE(auto low, ParseAdditive());
       if (!TakeKeyword("AND")) return Expected("AND");
       DELTACPP_ASSIGN_OR_RAISE(auto high, ParseAdditive());
-      auto between =
-          And(GreaterEqual(left, std::move(low)), LessEqual(left, std::move(high)));
-      return negated ? Not(std::move(between)) : between;
+      DELTACPP_ASSIGN_OR_RAISE(auto between,
+                               Checked(And(GreaterEqual(left, std::move(low)),
+                                           LessEqual(left, std::move(high)))));
+      return negated ? Checked(Not(std::move(between))) : between;
     }
     if (TakeKeyword("LIKE")) {
       DELTACPP_ASSIGN_OR_RAISE(auto pattern, ParseAdditive());
-      auto like = Like(std::move(left), std::move(pattern));
-      return negated ? Not(std::move(like)) : like;
+      DELTACPP_ASSIGN_OR_RAISE(auto like,
+                               Checked(Like(std::move(left), std::move(pattern))));
+      return negated ? Checked(Not(std::move(like))) : like;
     }
     if (negated) return Expected("IN, BETWEEN or LIKE after NOT");
     static const std::pair<const char*, PredicateOp> kComparisons[] = {
@@ -241,9 +300,9 @@ class Parser {
       if (TakeSymbol(symbol)) {
         DELTACPP_ASSIGN_OR_RAISE(auto right, ParseAdditive());
         if (op == PredicateOp::kNullSafeEqual) {
-          return NullSafeEqual(std::move(left), std::move(right));
+          return Checked(NullSafeEqual(std::move(left), std::move(right)));
         }
-        return Compare(op, std::move(left), std::move(right));
+        return Checked(Compare(op, std::move(left), std::move(right)));
       }
     }
     // A bare operand: a boolean column, TRUE/FALSE, or (in an expression) any value.
@@ -255,7 +314,8 @@ class Parser {
     while (true) {
       if (TakeSymbol("||")) {
         DELTACPP_ASSIGN_OR_RAISE(auto right, ParseMultiplicative());
-        left = Call("concat", {std::move(left), std::move(right)});
+        DELTACPP_ASSIGN_OR_RAISE(
+            left, Checked(Call("concat", {std::move(left), std::move(right)})));
         continue;
       }
       PredicateOp op;
@@ -267,7 +327,8 @@ class Parser {
         return left;
       }
       DELTACPP_ASSIGN_OR_RAISE(auto right, ParseMultiplicative());
-      left = Arithmetic(op, std::move(left), std::move(right));
+      DELTACPP_ASSIGN_OR_RAISE(
+          left, Checked(Arithmetic(op, std::move(left), std::move(right))));
     }
   }
 
@@ -285,14 +346,15 @@ class Parser {
         return left;
       }
       DELTACPP_ASSIGN_OR_RAISE(auto right, ParseUnary());
-      left = Arithmetic(op, std::move(left), std::move(right));
+      DELTACPP_ASSIGN_OR_RAISE(
+          left, Checked(Arithmetic(op, std::move(left), std::move(right))));
     }
   }
 
   Result<PredicatePtr> ParseUnary() {
-    if (TakeSymbol("+")) return ParseUnary();
+    if (TakeSymbol("+")) return Deeper(&Parser::ParseUnary);
     if (!TakeSymbol("-")) return ParsePrimary();
-    DELTACPP_ASSIGN_OR_RAISE(auto operand, ParseUnary());
+    DELTACPP_ASSIGN_OR_RAISE(auto operand, Deeper(&Parser::ParseUnary));
     // -12 is a literal, so that the most negative long can be written.
     if (operand->op == PredicateOp::kLiteral &&
         operand->literal.kind == LiteralValue::Kind::kNumber) {
@@ -300,12 +362,12 @@ class Parser {
       return Literal(LiteralValue{LiteralValue::Kind::kNumber,
                                   digits[0] == '-' ? digits.substr(1) : "-" + digits});
     }
-    return UnaryMinus(std::move(operand));
+    return Checked(UnaryMinus(std::move(operand)));
   }
 
   Result<PredicatePtr> ParsePrimary() {
     if (TakeSymbol("(")) {
-      DELTACPP_ASSIGN_OR_RAISE(auto inner, ParseOr());
+      DELTACPP_ASSIGN_OR_RAISE(auto inner, Deeper(&Parser::ParseOr));
       if (!TakeSymbol(")")) return Expected("')'");
       return inner;
     }
@@ -350,7 +412,7 @@ class Parser {
           (keyword == "DATE" || keyword.starts_with("TIMESTAMP")) && type != nullptr) {
         auto value = Literal(LiteralValue{LiteralValue::Kind::kString, Peek(1).text});
         next_ += 2;
-        return Cast(std::move(value), type);
+        return Checked(Cast(std::move(value), type));
       }
     }
     std::vector<std::string> path;
@@ -392,12 +454,12 @@ class Parser {
     if (type.empty())
       return Error(suffix.position, "unknown number suffix '" + suffix.text + "'");
     ++next_;
-    return Cast(std::move(literal), std::move(type));
+    return Checked(Cast(std::move(literal), std::move(type)));
   }
 
   // After "CAST (".
   Result<PredicatePtr> ParseCast() {
-    DELTACPP_ASSIGN_OR_RAISE(auto operand, ParseOr());
+    DELTACPP_ASSIGN_OR_RAISE(auto operand, Deeper(&Parser::ParseOr));
     if (!TakeKeyword("AS")) return Expected("AS");
     const Token& name = Peek();
     if (name.kind != TokenKind::kName) return Expected("a type name");
@@ -426,7 +488,7 @@ class Parser {
       return Error(name.position, "'" + name.text + "' is not a type CAST supports");
     }
     if (!TakeSymbol(")")) return Expected("')'");
-    return Cast(std::move(operand), std::move(type));
+    return Checked(Cast(std::move(operand), std::move(type)));
   }
 
   Result<int> TakeSmallNumber() {
@@ -444,12 +506,12 @@ class Parser {
     std::vector<PredicatePtr> arguments;
     if (!TakeSymbol(")")) {
       do {
-        DELTACPP_ASSIGN_OR_RAISE(auto argument, ParseOr());
+        DELTACPP_ASSIGN_OR_RAISE(auto argument, Deeper(&Parser::ParseOr));
         arguments.push_back(std::move(argument));
       } while (TakeSymbol(","));
       if (!TakeSymbol(")")) return Expected("',' or ')'");
     }
-    return Call(name, std::move(arguments));
+    return Checked(Call(name, std::move(arguments)));
   }
 
   // After "CASE": CASE [operand] WHEN .. THEN .. [WHEN ..] [ELSE ..] END, read as
@@ -458,24 +520,30 @@ class Parser {
   Result<PredicatePtr> ParseCase() {
     PredicatePtr operand;
     if (!IsKeyword(Peek(), "WHEN")) {
-      DELTACPP_ASSIGN_OR_RAISE(operand, ParseOr());
+      DELTACPP_ASSIGN_OR_RAISE(operand, Deeper(&Parser::ParseOr));
     }
     std::vector<std::pair<PredicatePtr, PredicatePtr>> branches;
     while (TakeKeyword("WHEN")) {
-      DELTACPP_ASSIGN_OR_RAISE(auto condition, ParseOr());
+      DELTACPP_ASSIGN_OR_RAISE(auto condition, Deeper(&Parser::ParseOr));
       if (!TakeKeyword("THEN")) return Expected("THEN");
-      DELTACPP_ASSIGN_OR_RAISE(auto value, ParseOr());
-      if (operand != nullptr) condition = Equal(operand, std::move(condition));
+      DELTACPP_ASSIGN_OR_RAISE(auto value, Deeper(&Parser::ParseOr));
+      if (operand != nullptr) {
+        DELTACPP_ASSIGN_OR_RAISE(condition,
+                                 Checked(Equal(operand, std::move(condition))));
+      }
       branches.emplace_back(std::move(condition), std::move(value));
     }
     if (branches.empty()) return Expected("WHEN");
     PredicatePtr otherwise = NullLiteral();
     if (TakeKeyword("ELSE")) {
-      DELTACPP_ASSIGN_OR_RAISE(otherwise, ParseOr());
+      DELTACPP_ASSIGN_OR_RAISE(otherwise, Deeper(&Parser::ParseOr));
     }
     if (!TakeKeyword("END")) return Expected("WHEN, ELSE or END");
+    // Each branch nests the ones after it: many branches make a deep tree.
     for (auto branch = branches.rbegin(); branch != branches.rend(); ++branch) {
-      otherwise = Call("if", {branch->first, branch->second, std::move(otherwise)});
+      DELTACPP_ASSIGN_OR_RAISE(
+          otherwise,
+          Checked(Call("if", {branch->first, branch->second, std::move(otherwise)})));
     }
     return otherwise;
   }
@@ -484,6 +552,11 @@ class Parser {
   const char* what_;
   std::vector<Token> tokens_;
   size_t next_ = 0;
+  // How many Deeper calls are open.
+  int depth_ = 0;
+  // Every node made so far. Holding the nodes also frees a tree refused half-built
+  // without recursing through it.
+  std::unordered_map<PredicatePtr, Measure> measures_;
 };
 
 }  // namespace

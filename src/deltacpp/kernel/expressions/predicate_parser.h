@@ -21,6 +21,7 @@
 // Keywords and function names in any case. A bare column is a condition when it is a
 // boolean (binding makes it `column = TRUE`).
 
+#include <cstdint>
 #include <string_view>
 
 #include "deltacpp/common/status.h"
@@ -28,13 +29,27 @@
 
 namespace deltacpp {
 
+/// How deeply an expression may nest: parentheses, NOT, signs, calls and CASE inside one
+/// another, and the tree they make (a long chain of + or || nests one level per
+/// operator; a chain of AND or OR is grouped as a balanced tree and nests little). The
+/// parser and every reader of the tree (binding, evaluation, ToString) recurse once per
+/// level, so text must not choose the depth; real predicates nest a few levels, generated
+/// ones (a CASE of many branches) a few hundred.
+inline constexpr int kMaxPredicateDepth = 1000;
+
+/// How many nodes an expression may grow to, an operand that BETWEEN or CASE repeats
+/// counted each time: nested BETWEENs double it at every level, and every reader of the
+/// tree takes time in proportion. An IN list of 20,000 values is 20,002 nodes.
+inline constexpr int64_t kMaxPredicateSize = 1'000'000;
+
 /// Parses a predicate (the same grammar as ParseExpression; binding checks that it is a
 /// condition). Fails with kInvalidArgument naming the position and what was expected
-/// there.
+/// there, or naming kMaxPredicateDepth or kMaxPredicateSize for text beyond them.
 DELTACPP_EXPORT Result<PredicatePtr> ParsePredicate(std::string_view text);
 
 /// Parses an expression of any type, e.g. a generated column's `CAST(ts AS DATE)`.
-/// Fails with kInvalidArgument naming the position and what was expected there.
+/// Fails with kInvalidArgument naming the position and what was expected there, or
+/// naming kMaxPredicateDepth or kMaxPredicateSize for text beyond them.
 DELTACPP_EXPORT Result<PredicatePtr> ParseExpression(std::string_view text);
 
 }  // namespace deltacpp

@@ -136,5 +136,108 @@ TEST(PredicateParserTest, ErrorsNameThePositionAndWhatWasExpected) {
   ASSERT_RAISES_DELTA(kInvalidArgument, ParsePredicate("a NOT = 1"));
 }
 
+int Depth(const Predicate& node) {
+  int depth = 0;
+  for (const auto& child : node.children) depth = std::max(depth, Depth(*child));
+  return depth + 1;
+}
+
+std::string Repeated(std::string_view part, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += part;
+  return out;
+}
+
+void ExpectTooDeep(const std::string& text) {
+  auto parsed = ParsePredicate(text);
+  ASSERT_RAISES_DELTA(kInvalidArgument, parsed);
+  EXPECT_NE(parsed.status().message().find("nests deeper than 1000 levels"),
+            std::string::npos)
+      << parsed.status().message().substr(0, 200);
+  // The message does not repeat the long text.
+  EXPECT_LT(parsed.status().message().size(), 200u);
+}
+
+// Issue 14: each of these overflowed the stack.
+TEST(PredicateParserTest, DeepNestingIsRefusedNamingTheLimit) {
+  ExpectTooDeep(std::string(6000, '(') + "a = 1" + std::string(6000, ')'));
+  ExpectTooDeep(Repeated("NOT ", 30'000) + "flag");
+  ExpectTooDeep("a = " + Repeated("-", 30'000) + "1");
+  ExpectTooDeep("a = " + Repeated("- ", 30'000) + "b");
+  ExpectTooDeep("a = " + Repeated("+", 30'000) + "1");
+  ExpectTooDeep(Repeated("abs(", 5000) + "a" + std::string(5000, ')') + " = 1");
+  ExpectTooDeep(Repeated("CAST(", 5000) + "a" + Repeated(" AS int)", 5000) + " = 1");
+  ExpectTooDeep("a IN (" + Repeated("(", 5000) + "1" + std::string(5000, ')') + ")");
+  // Chains that make a deep tree without deep recursion.
+  ExpectTooDeep("a = 1" + Repeated(" + 1", 5000));
+  ExpectTooDeep("a = 'x'" + Repeated(" || 'x'", 5000));
+  ExpectTooDeep("a = CASE" + Repeated(" WHEN b THEN 1", 5000) + " END");
+  // Two chains, each within the limit, one inside the other.
+  ExpectTooDeep("(a" + Repeated(" * 1", 600) + ")" + Repeated(" * 1", 600) + " = 1");
+}
+
+TEST(PredicateParserTest, NestingUpToTheLimitIsRead) {
+  const int limit = kMaxPredicateDepth;
+  ASSERT_OK_AND_ASSIGN(auto parens, ParsePredicate(std::string(limit, '(') + "a = 1" +
+                                                   std::string(limit, ')')));
+  EXPECT_EQ(parens->ToString(), "a = 1");
+  ASSERT_OK_AND_ASSIGN(auto nots, ParsePredicate(Repeated("NOT ", limit - 1) + "flag"));
+  EXPECT_EQ(Depth(*nots), limit);
+  ASSERT_OK_AND_ASSIGN(auto minus, ParseExpression(Repeated("- ", limit - 1) + "b"));
+  EXPECT_EQ(Depth(*minus), limit);
+  ExpectTooDeep(Repeated("NOT ", limit) + "flag");
+  // Text reads back, while its parentheses (two levels a node here) stay in the limit.
+  ASSERT_OK_AND_ASSIGN(minus, ParseExpression(Repeated("- ", limit / 2 - 1) + "b"));
+  ASSERT_OK_AND_ASSIGN(auto again, ParseExpression(minus->ToString()));
+  EXPECT_EQ(again->ToString(), minus->ToString());
+}
+
+TEST(PredicateParserTest, LongListsAndChainsStayShallow) {
+  // Issue 14: IN with 20,000 values.
+  std::string values;
+  for (int i = 0; i < 20'000; ++i) values += (i == 0 ? "" : ", ") + std::to_string(i);
+  ASSERT_OK_AND_ASSIGN(auto in, ParsePredicate("a IN (" + values + ")"));
+  EXPECT_EQ(in->children.size(), 20'001u);
+  EXPECT_EQ(Depth(*in), 2);
+  ASSERT_OK_AND_ASSIGN(auto not_in, ParsePredicate("a NOT IN (" + values + ")"));
+  EXPECT_EQ(Depth(*not_in), 3);
+  // A generated list of alternatives: AND and OR group as balanced trees.
+  std::string alternatives = "a = 0";
+  for (int i = 1; i < 20'000; ++i) alternatives += " OR a = " + std::to_string(i);
+  ASSERT_OK_AND_ASSIGN(auto any, ParsePredicate(alternatives));
+  EXPECT_EQ(any->op, PredicateOp::kOr);
+  EXPECT_LE(Depth(*any), 17);
+  ASSERT_OK_AND_ASSIGN(auto all,
+                       ParsePredicate("a > 0" + Repeated(" AND b > 0", 20'000)));
+  EXPECT_EQ(all->op, PredicateOp::kAnd);
+  EXPECT_LE(Depth(*all), 17);
+  // Grouping keeps the order, and three or fewer read as before.
+  EXPECT_EQ(Reparsed("a = 1 OR b = 2 OR c = 3"), "((a = 1 OR b = 2) OR c = 3)");
+  EXPECT_EQ(Reparsed("a = 1 AND b = 2 AND c = 3 AND d = 4"),
+            "((a = 1 AND b = 2) AND (c = 3 AND d = 4))");
+  ASSERT_OK_AND_ASSIGN(auto again, ParsePredicate(any->ToString()));
+  EXPECT_EQ(again->ToString(), any->ToString());
+}
+
+// BETWEEN reads its operand twice: nested, the tree doubles at every level while the
+// text grows by a few characters, and every reader of the tree took exponential time.
+TEST(PredicateParserTest, RepeatedOperandsCountTowardsTheSizeLimit) {
+  std::string text = "a";
+  for (int i = 0; i < 25; ++i) text = "(" + text + " BETWEEN false AND true)";
+  auto parsed = ParsePredicate(text);
+  ASSERT_RAISES_DELTA(kInvalidArgument, parsed);
+  EXPECT_NE(parsed.status().message().find("grows to more than 1000000 nodes"),
+            std::string::npos)
+      << parsed.status().message();
+  // Below the limit, read as before; CASE repeats its operand once per WHEN.
+  text = "a";
+  for (int i = 0; i < 12; ++i) text = "(" + text + " BETWEEN false AND true)";
+  ASSERT_OK(ParsePredicate(text).status());
+  ASSERT_OK(ParsePredicate("CASE " + text + " WHEN true THEN 1 END").status());
+  ASSERT_RAISES_DELTA(
+      kInvalidArgument,
+      ParsePredicate("CASE " + text + Repeated(" WHEN true THEN 1", 50) + " END"));
+}
+
 }  // namespace
 }  // namespace deltacpp

@@ -8,11 +8,13 @@ namespace deltacpp {
 
 namespace {
 constexpr std::string_view kPartsField = "parts";
+constexpr std::string_view kNumOfAddFilesField = "numOfAddFiles";
 }  // namespace
 
 Result<LastCheckpointHint> ParseLastCheckpoint(std::string_view contents) {
   rapidjson::Document doc;
-  doc.Parse(contents.data(), contents.size());
+  DELTACPP_RETURN_NOT_OK(internal::ParseJsonBounded(
+      doc, contents, DeltaErrorCode::kCorruptLog, kLastCheckpointFile));
   const rapidjson::Value* version =
       !doc.HasParseError() && doc.IsObject()
           ? internal::FindMember(doc, action_names::kVersion)
@@ -30,6 +32,10 @@ Result<LastCheckpointHint> ParseLastCheckpoint(std::string_view contents) {
   if (const auto* parts = internal::FindMember(doc, kPartsField);
       parts != nullptr && parts->IsInt()) {
     hint.parts = parts->GetInt();
+  }
+  if (const auto* adds = internal::FindMember(doc, kNumOfAddFilesField);
+      adds != nullptr && adds->IsInt64()) {
+    hint.num_add_files = adds->GetInt64();
   }
   return hint;
 }

@@ -19,6 +19,9 @@ struct LastCheckpointHint {
   std::optional<int64_t> size;
   /// Number of parts of a multi-part checkpoint.
   std::optional<int32_t> parts;
+  /// Number of add actions in the checkpoint, its parts and sidecars together
+  /// (numOfAddFiles), when written.
+  std::optional<int64_t> num_add_files;
 };
 
 /// Parses the content of `_last_checkpoint`. Fails with kCorruptLog when it is not a JSON

@@ -43,5 +43,22 @@ TEST(LastCheckpointTest, MissingOrCorruptFileIsNoHint) {
   EXPECT_EQ(good->version, 4);
 }
 
+// Issue 14: a _last_checkpoint nested 100,000 deep overflowed the stack of every reader.
+TEST(LastCheckpointTest, DeepNestingIsCorruptNotACrash) {
+  const std::string deep = R"({"version":1,"x":)" + std::string(100'000, '[') +
+                           std::string(100'000, ']') + "}";
+  auto hint = ParseLastCheckpoint(deep);
+  ASSERT_RAISES_DELTA(kCorruptLog, hint);
+  EXPECT_NE(hint.status().message().find("nests JSON deeper than 1000 levels"),
+            std::string::npos)
+      << hint.status().message();
+  // Read from a table, it is no hint: the log is listed instead.
+  ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
+  ASSERT_OK_AND_ASSIGN(auto store, ObjectStore::Make(dir.path().string()));
+  ASSERT_OK(testing::WriteFile(dir.path() / "_delta_log" / "_last_checkpoint", deep));
+  ASSERT_OK_AND_ASSIGN(auto read, ReadLastCheckpoint(*store));
+  EXPECT_FALSE(read.has_value());
+}
+
 }  // namespace
 }  // namespace deltacpp

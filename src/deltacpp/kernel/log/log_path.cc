@@ -11,15 +11,22 @@ namespace {
 constexpr size_t kVersionDigits = 20;
 constexpr size_t kPartDigits = 10;
 
-// Parses exactly `digits` decimal digits at the front of `text` and drops them.
+// Parses exactly `digits` decimal digits at the front of `text` and drops them. Digits
+// whose value does not fit `Int` are dropped too, with `*too_large` set, so that the
+// rest of the name can still be matched.
 template <typename Int>
-bool TakeNumber(std::string_view& text, size_t digits, Int* out) {
+bool TakeNumber(std::string_view& text, size_t digits, Int* out, bool* too_large) {
   if (text.size() < digits) return false;
   for (size_t i = 0; i < digits; ++i) {
     if (text[i] < '0' || text[i] > '9') return false;
   }
   auto [end, error] = std::from_chars(text.data(), text.data() + digits, *out);
-  if (error != std::errc() || end != text.data() + digits) return false;
+  if (error == std::errc::result_out_of_range) {
+    *too_large = true;
+    *out = 0;
+  } else if (error != std::errc() || end != text.data() + digits) {
+    return false;
+  }
   text.remove_prefix(digits);
   return true;
 }
@@ -40,52 +47,86 @@ bool IsUuid(std::string_view text) {
   return true;
 }
 
-}  // namespace
+// A name of `_delta_log/` matched against the forms of log_path.h.
+struct NameMatch {
+  std::optional<ParsedLogFileName> parsed;
+  // The name has a log file's form, but a version past kMaxVersion.
+  bool version_too_large = false;
+};
 
-std::optional<ParsedLogFileName> ParseLogFileName(std::string_view name) {
+NameMatch MatchLogFileName(std::string_view name) {
+  NameMatch match;
   ParsedLogFileName parsed;
   parsed.name = std::string(name);
+  bool version_too_large = false;
+  auto matched = [&](LogFileKind kind) {
+    parsed.kind = kind;
+    match.version_too_large = version_too_large;
+    if (!version_too_large) match.parsed = std::move(parsed);
+    return match;
+  };
   std::string_view rest = name;
-  if (!TakeNumber(rest, kVersionDigits, &parsed.version)) return std::nullopt;
+  if (!TakeNumber(rest, kVersionDigits, &parsed.version, &version_too_large)) {
+    return match;
+  }
   parsed.end_version = parsed.version;
 
-  if (rest == ".json") {
-    parsed.kind = LogFileKind::kCommit;
-    return parsed;
-  }
+  if (rest == ".json") return matched(LogFileKind::kCommit);
   if (rest == ".crc") {
-    parsed.kind = LogFileKind::kChecksum;
-    return parsed;
+    // A checksum only speeds up reads: one no version can have is left alone.
+    if (version_too_large) return match;
+    return matched(LogFileKind::kChecksum);
   }
-  if (rest == ".checkpoint.parquet") {
-    parsed.kind = LogFileKind::kClassicCheckpoint;
-    return parsed;
-  }
+  if (rest == ".checkpoint.parquet") return matched(LogFileKind::kClassicCheckpoint);
   std::string_view tail = rest;
-  if (TakePrefix(tail, ".") && TakeNumber(tail, kVersionDigits, &parsed.end_version)) {
-    if (tail == ".compacted.json" && parsed.end_version >= parsed.version) {
-      parsed.kind = LogFileKind::kCompactedCommit;
-      return parsed;
+  if (TakePrefix(tail, ".") &&
+      TakeNumber(tail, kVersionDigits, &parsed.end_version, &version_too_large)) {
+    if (tail == ".compacted.json" &&
+        (version_too_large || parsed.end_version >= parsed.version)) {
+      return matched(LogFileKind::kCompactedCommit);
     }
-    return std::nullopt;
+    return match;
   }
-  if (!TakePrefix(rest, ".checkpoint.")) return std::nullopt;
+  if (!TakePrefix(rest, ".checkpoint.")) return match;
   tail = rest;
-  if (TakeNumber(tail, kPartDigits, &parsed.part) && TakePrefix(tail, ".") &&
-      TakeNumber(tail, kPartDigits, &parsed.num_parts) && tail == ".parquet") {
-    if (parsed.part < 1 || parsed.part > parsed.num_parts) return std::nullopt;
-    parsed.kind = LogFileKind::kMultiPartCheckpoint;
-    return parsed;
+  bool part_too_large = false;
+  if (TakeNumber(tail, kPartDigits, &parsed.part, &part_too_large) &&
+      TakePrefix(tail, ".") &&
+      TakeNumber(tail, kPartDigits, &parsed.num_parts, &part_too_large) &&
+      tail == ".parquet") {
+    if (part_too_large || parsed.part < 1 || parsed.part > parsed.num_parts) {
+      return match;
+    }
+    return matched(LogFileKind::kMultiPartCheckpoint);
   }
   parsed.part = parsed.num_parts = 1;
   for (std::string_view extension : {".json", ".parquet"}) {
     if (rest.ends_with(extension) &&
         IsUuid(rest.substr(0, rest.size() - extension.size()))) {
-      parsed.kind = LogFileKind::kUuidCheckpoint;
-      return parsed;
+      return matched(LogFileKind::kUuidCheckpoint);
     }
   }
-  return std::nullopt;
+  return match;
+}
+
+}  // namespace
+
+std::optional<ParsedLogFileName> ParseLogFileName(std::string_view name) {
+  return MatchLogFileName(name).parsed;
+}
+
+bool IsLogFileNamePastMaxVersion(std::string_view name) {
+  return MatchLogFileName(name).version_too_large;
+}
+
+Result<int64_t> NextVersion(int64_t version, std::string_view table_uri) {
+  if (version == kMaxVersion) {
+    return DeltaError(DeltaErrorCode::kInvalidArgument, "table ", table_uri,
+                      " is at version ", kMaxVersion,
+                      ", the last version the protocol allows: it cannot take another "
+                      "commit");
+  }
+  return version + 1;
 }
 
 std::string CommitFileName(int64_t version) {

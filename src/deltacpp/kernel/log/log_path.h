@@ -4,16 +4,22 @@
 // file names and back. No other file spells a log file-name format.
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "deltacpp/common/status.h"
 #include "deltacpp/common/visibility.h"
 
 namespace deltacpp {
 
 inline constexpr std::string_view kDeltaLogDir = "_delta_log";
 inline constexpr std::string_view kLastCheckpointFile = "_last_checkpoint";
+
+/// The last version a table can have: versions are signed 64-bit integers (a Long in
+/// Delta Spark), though file names have room for 20 digits.
+inline constexpr int64_t kMaxVersion = std::numeric_limits<int64_t>::max();
 
 enum class LogFileKind {
   kCommit,               // 00000000000000000010.json
@@ -44,16 +50,32 @@ struct ParsedLogFileName {
 };
 
 /// Parses a bare file name (no folder). Names of other files (temporary files, hidden
-/// .crc files of Hadoop, `_last_checkpoint`, folders) give nullopt.
+/// .crc files of Hadoop, `_last_checkpoint`, folders) give nullopt, and so do names
+/// whose version is past kMaxVersion (see IsLogFileNamePastMaxVersion).
 DELTACPP_EXPORT std::optional<ParsedLogFileName> ParseLogFileName(std::string_view name);
 
-/// "00000000000000000010.json" for version 10.
+/// True when `name` has the form of a commit, checkpoint or compacted commit name but
+/// one of its versions is past kMaxVersion ("99999999999999999999.json"): no version
+/// can be read or written there, yet ignoring the file would read a table without a
+/// commit some writer made, so listings refuse the log instead (log_segment.h).
+DELTACPP_EXPORT bool IsLogFileNamePastMaxVersion(std::string_view name);
+
+/// The version after `version` (0 after -1, the "version" of a table not created yet).
+/// Fails with kInvalidArgument naming `table_uri` when `version` is kMaxVersion: the
+/// next commit would need a version the protocol cannot express, and one that wrapped
+/// around to a negative number would be a commit no reader sees.
+DELTACPP_EXPORT Result<int64_t> NextVersion(int64_t version, std::string_view table_uri);
+
+/// "00000000000000000010.json" for version 10. REQUIRES: version >= 0 (versions come
+/// from parsed names, which are never negative, or from NextVersion).
 DELTACPP_EXPORT std::string CommitFileName(int64_t version);
 
 /// "00000000000000000010.checkpoint.parquet": the classic single-file checkpoint.
+/// REQUIRES: version >= 0.
 DELTACPP_EXPORT std::string CheckpointFileName(int64_t version);
 
 /// "_delta_log/00000000000000000010.json" for version 10: the path from the table root.
+/// REQUIRES: version >= 0.
 DELTACPP_EXPORT std::string CommitFilePath(int64_t version);
 
 /// "_delta_log/<name>".

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "deltacpp/testing/gtest_util.h"
+
 namespace deltacpp {
 namespace {
 
@@ -63,6 +65,45 @@ TEST(LogPathTest, IgnoresOtherFiles) {
         "00000000000000000010.00000000000000000004.compacted.json",
         "0000000000000000000x.json", ""}) {
     EXPECT_FALSE(ParseLogFileName(name).has_value()) << name;
+  }
+}
+
+TEST(LogPathTest, TheLastVersionHasANameAndNoSuccessor) {
+  EXPECT_EQ(CommitFileName(kMaxVersion), "09223372036854775807.json");
+  EXPECT_EQ(CheckpointFileName(kMaxVersion - 1),
+            "09223372036854775806.checkpoint.parquet");
+  auto last = ParseLogFileName("09223372036854775807.json");
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->version, kMaxVersion);
+
+  ASSERT_OK_AND_ASSIGN(int64_t first, NextVersion(-1, "/t"));
+  EXPECT_EQ(first, 0);
+  ASSERT_OK_AND_ASSIGN(int64_t last_version, NextVersion(kMaxVersion - 1, "/t"));
+  EXPECT_EQ(last_version, kMaxVersion);
+  auto past = NextVersion(kMaxVersion, "/data/t");
+  ASSERT_RAISES_DELTA(kInvalidArgument, past);
+  EXPECT_NE(past.status().message().find(
+                "table /data/t is at version 9223372036854775807, the last version"),
+            std::string::npos)
+      << past.status().message();
+}
+
+TEST(LogPathTest, VersionsPastTheLastAreRecognisedNotParsed) {
+  for (const char* name :
+       {"09223372036854775808.json", "99999999999999999999.json",
+        "18446744073709551616.checkpoint.parquet",
+        "99999999999999999999.checkpoint.0000000001.0000000002.parquet",
+        "99999999999999999999.checkpoint.80a083e8-7026-4e79-81be-64bd76c43a11.json",
+        "00000000000000000004.99999999999999999999.compacted.json"}) {
+    EXPECT_FALSE(ParseLogFileName(name).has_value()) << name;
+    EXPECT_TRUE(IsLogFileNamePastMaxVersion(name)) << name;
+  }
+  // Checksums, other files and names of a fitting version are not.
+  for (const char* name :
+       {"99999999999999999999.crc", "99999999999999999999.json.tmp",
+        "09223372036854775807.json", "00000000000000000010.checkpoint.parquet",
+        "00000000000000000010.checkpoint.9999999999.9999999999.parquet", "x.json"}) {
+    EXPECT_FALSE(IsLogFileNamePastMaxVersion(name)) << name;
   }
 }
 

@@ -93,10 +93,29 @@ Result<TableState> ReplayLog(const ObjectStore& store, const LogSegment& segment
     state.files.reserve(state.files.size() +
                         static_cast<size_t>(*segment.checkpoint_action_count));
   }
+  int64_t checkpoint_adds = 0;
   for (const auto& part : segment.checkpoint_parts) {
     DELTACPP_RETURN_NOT_OK(VisitCheckpointFile(
-        store, LogFilePath(part.name.name), part.size,
-        [&](Action&& action) { apply(std::move(action), false, true); }));
+        store, LogFilePath(part.name.name), part.size, [&](Action&& action) {
+          checkpoint_adds += std::holds_alternative<AddFile>(action) ? 1 : 0;
+          apply(std::move(action), false, true);
+        }));
+  }
+  // A checkpoint that lost rows still parses, and one that lost its adds would read as
+  // an empty table: `_last_checkpoint` is the only witness of what it should hold.
+  // (Its `size` is not one: some writers recorded bytes there.)
+  if (segment.checkpoint_add_count.has_value() &&
+      *segment.checkpoint_add_count != checkpoint_adds) {
+    const auto& first = segment.checkpoint_parts.front();
+    return DeltaError(
+        DeltaErrorCode::kCorruptLog, "corrupt checkpoint ",
+        store.FullPath(LogFilePath(first.name.name)),
+        segment.checkpoint_parts.size() > 1
+            ? " (part 1 of " + std::to_string(segment.checkpoint_parts.size()) + ")"
+            : std::string(),
+        " of table ", store.table_uri(), " at version ", *segment.checkpoint_version,
+        ": it holds ", checkpoint_adds, " add actions, but ", kLastCheckpointFile,
+        " records ", *segment.checkpoint_add_count, " (numOfAddFiles)");
   }
   seen_files = {};
   if (!have_protocol || !have_metadata) {

@@ -33,8 +33,10 @@ struct TableState {
 /// Reads the commits of `segment` newest first, then its checkpoint, and reconciles them:
 /// a file is identified by (path, deletion vector id) and its newest action wins; the
 /// newest protocol, metaData, txn per appId and domainMetadata per domain win. Fails with
-/// kCorruptLog when a commit cannot be parsed or the log has no protocol or no metaData,
-/// and with kFileNotFound when a listed commit vanished.
+/// kCorruptLog when a commit cannot be parsed, the log has no protocol or no metaData,
+/// or the checkpoint holds another number of add actions than `_last_checkpoint`
+/// records for it (`segment.checkpoint_add_count`; the error names the file and both
+/// counts), and with kFileNotFound when a listed commit vanished.
 DELTACPP_EXPORT Result<TableState> ReplayLog(const ObjectStore& store,
                                              const LogSegment& segment);
 

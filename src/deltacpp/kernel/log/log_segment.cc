@@ -67,13 +67,16 @@ Result<LogSegment> BuildFromListing(const ObjectStore& store,
   LogSegment segment;
   segment.version = target;
   auto checkpoint = checkpoints.upper_bound(target);
-  int64_t first_commit = 0;
+  // The newest version the checkpoint reconstructs (-1 without one); the commits after
+  // it follow. Kept as the last version covered, not the first one needed, since a
+  // checkpoint of kMaxVersion has no version after it.
+  int64_t covered = -1;
   if (checkpoint != checkpoints.begin()) {
     --checkpoint;
     segment.checkpoint_version = checkpoint->first;
     segment.checkpoint_parts = checkpoint->second;
     segment.version_timestamp_ms = checkpoint->second.front().modification_time_ms;
-    first_commit = checkpoint->first + 1;
+    covered = checkpoint->first;
   } else if (list_from > 0) {
     return DeltaError(DeltaErrorCode::kCorruptLog, kLastCheckpointFile,
                       " names a checkpoint that is not there");
@@ -82,14 +85,13 @@ Result<LogSegment> BuildFromListing(const ObjectStore& store,
   for (auto& commit : commits) {
     const int64_t v = commit.name.version;
     if (v == target) segment.version_timestamp_ms = commit.modification_time_ms;
-    if (v >= first_commit && v <= target) segment.commits.push_back(std::move(commit));
+    if (v > covered && v <= target) segment.commits.push_back(std::move(commit));
   }
-  int64_t expected = first_commit;
   for (const auto& commit : segment.commits) {
-    if (commit.name.version != expected) break;
-    ++expected;
+    if (covered == kMaxVersion || commit.name.version != covered + 1) break;
+    covered = commit.name.version;
   }
-  if (expected == target + 1) return segment;
+  if (covered == target) return segment;
 
   // A commit the version needs is missing. Before the oldest version that can still be
   // reconstructed that is cleanup, not corruption.
@@ -106,7 +108,7 @@ Result<LogSegment> BuildFromListing(const ObjectStore& store,
   }
   return DeltaError(DeltaErrorCode::kCorruptLog, "corrupt Delta log of table ",
                     store.table_uri(), ": version ", target, " needs commit ",
-                    CommitFileName(expected), ", which is missing");
+                    CommitFileName(covered + 1), ", which is missing");
 }
 
 }  // namespace
@@ -126,7 +128,15 @@ Result<std::vector<LogFile>> ListLogFiles(const ObjectStore& store,
   for (auto& entry : *listing) {
     if (entry.is_directory) continue;
     auto parsed = ParseLogFileName(entry.name);
-    if (!parsed) continue;
+    if (!parsed) {
+      if (IsLogFileNamePastMaxVersion(entry.name)) {
+        return DeltaError(DeltaErrorCode::kCorruptLog, "corrupt Delta log of table ",
+                          store.table_uri(), ": ", LogFilePath(entry.name),
+                          " names a version past ", kMaxVersion,
+                          ", the last version the protocol allows");
+      }
+      continue;
+    }
     files.push_back(LogFile{*std::move(parsed), entry.size, entry.modification_time_ms});
   }
   return files;
@@ -139,18 +149,23 @@ Result<LogSegment> LogSegment::Build(const ObjectStore& store,
                       *version, ": versions start at 0");
   }
   DELTACPP_ASSIGN_OR_RAISE(auto hint, ReadLastCheckpoint(store));
+  // What the hint says of the checkpoint it names, for a segment starting there; a hint
+  // of another version says nothing about the checkpoint used.
+  auto with_counts = [&](LogSegment segment) {
+    if (hint.has_value() && segment.checkpoint_version == hint->version) {
+      segment.checkpoint_action_count = hint->size;
+      segment.checkpoint_add_count = hint->num_add_files;
+    }
+    return segment;
+  };
   if (hint.has_value() && hint->version > 0 &&
       (!version.has_value() || hint->version <= *version)) {
     auto hinted = BuildFromListing(store, version, hint->version);
-    if (hinted.ok()) {
-      if (hinted->checkpoint_version == hint->version) {
-        hinted->checkpoint_action_count = hint->size;
-      }
-      return hinted;
-    }
+    if (hinted.ok()) return with_counts(*std::move(hinted));
     // Stale or wrong hint: the full listing below is the authority.
   }
-  return BuildFromListing(store, version, 0);
+  DELTACPP_ASSIGN_OR_RAISE(auto segment, BuildFromListing(store, version, 0));
+  return with_counts(std::move(segment));
 }
 
 }  // namespace deltacpp

@@ -21,7 +21,9 @@ struct LogFile {
 
 /// The files of `_delta_log/` that log_path.h recognises, sorted by name (so by version),
 /// from the first version at or after `from_version`. Fails with kTableNotFound when the
-/// table has no `_delta_log/` folder.
+/// table has no `_delta_log/` folder, and with kCorruptLog naming the file when a commit,
+/// checkpoint or compacted commit name carries a version past kMaxVersion
+/// (IsLogFileNamePastMaxVersion).
 DELTACPP_EXPORT Result<std::vector<LogFile>> ListLogFiles(const ObjectStore& store,
                                                           int64_t from_version = 0);
 
@@ -43,6 +45,10 @@ struct LogSegment {
   /// How many actions that checkpoint holds, when `_last_checkpoint` says (a hint for
   /// reserving memory, never trusted for correctness).
   std::optional<int64_t> checkpoint_action_count;
+  /// How many add actions that checkpoint holds (its parts and sidecars together), when
+  /// `_last_checkpoint` describes this very checkpoint and records it (numOfAddFiles).
+  /// Replay checks the checkpoint against it (log_replay.h).
+  std::optional<int64_t> checkpoint_add_count;
   std::vector<LogFile> commits;
   /// Modification time of the commit file of `version` (of the checkpoint when that
   /// commit was cleaned up): the version's timestamp without in-commit timestamps.
@@ -56,7 +62,8 @@ struct LogSegment {
   /// - kTableNotFound: no `_delta_log/` folder, or no commit or checkpoint in it;
   /// - kVersionNotFound: `version` is past the newest version, or before the oldest one
   ///   that can still be reconstructed;
-  /// - kCorruptLog: a commit the version needs is missing (the error names it);
+  /// - kCorruptLog: a commit the version needs is missing (the error names it), or a
+  ///   commit or checkpoint name carries a version past kMaxVersion;
   /// - kInvalidArgument: a negative version.
   static Result<LogSegment> Build(const ObjectStore& store,
                                   std::optional<int64_t> version = std::nullopt);

@@ -189,6 +189,61 @@ TEST_F(LogSegmentTest, MissingFirstCommitWithoutCheckpointIsCorrupt) {
   ASSERT_RAISES_DELTA(kCorruptLog, Build());
 }
 
+TEST_F(LogSegmentTest, CountsOfTheHintApplyToItsCheckpointOnly) {
+  for (int v = 0; v < 8; ++v) Commit(v);
+  Touch("00000000000000000003.checkpoint.parquet");
+  Touch("00000000000000000006.checkpoint.parquet");
+  ASSERT_OK(testing::WriteFile(dir_->path() / "_delta_log" / "_last_checkpoint",
+                               R"({"version":6,"size":9,"numOfAddFiles":4})"));
+  ASSERT_OK_AND_ASSIGN(auto newest, Build());
+  EXPECT_EQ(newest.checkpoint_version, 6);
+  EXPECT_EQ(newest.checkpoint_action_count, 9);
+  EXPECT_EQ(newest.checkpoint_add_count, 4);
+  // Time travel before the hinted checkpoint starts from another one.
+  ASSERT_OK_AND_ASSIGN(auto older, Build(4));
+  EXPECT_EQ(older.checkpoint_version, 3);
+  EXPECT_FALSE(older.checkpoint_action_count.has_value());
+  EXPECT_FALSE(older.checkpoint_add_count.has_value());
+  // A stale hint describes an older checkpoint than the one used.
+  ASSERT_OK(testing::WriteFile(dir_->path() / "_delta_log" / "_last_checkpoint",
+                               R"({"version":3,"size":9,"numOfAddFiles":4})"));
+  ASSERT_OK_AND_ASSIGN(auto stale, Build());
+  EXPECT_EQ(stale.checkpoint_version, 6);
+  EXPECT_FALSE(stale.checkpoint_add_count.has_value());
+}
+
+TEST_F(LogSegmentTest, NamesPastTheLastVersionAreCorrupt) {
+  Commit(0);
+  Commit(1);
+  Touch("99999999999999999999.json");
+  auto result = Build();
+  ASSERT_RAISES_DELTA(kCorruptLog, result);
+  EXPECT_NE(result.status().message().find("99999999999999999999.json names a version "
+                                           "past 9223372036854775807"),
+            std::string::npos)
+      << result.status().message();
+}
+
+TEST_F(LogSegmentTest, TheLastVersionIsReadWithoutOverflow) {
+  // A checkpoint of the last version needs no commit after it; one of the version
+  // before needs exactly one.
+  Touch("09223372036854775806.checkpoint.parquet");
+  ASSERT_OK(testing::WriteFile(dir_->path() / "_delta_log" / "_last_checkpoint",
+                               R"({"version":9223372036854775806})"));
+  ASSERT_OK_AND_ASSIGN(auto before_last, Build());
+  EXPECT_EQ(before_last.version, kMaxVersion - 1);
+  EXPECT_TRUE(before_last.commits.empty());
+  Commit(kMaxVersion);
+  ASSERT_OK_AND_ASSIGN(auto last, Build());
+  EXPECT_EQ(last.version, kMaxVersion);
+  ASSERT_EQ(last.commits.size(), 1u);
+  EXPECT_EQ(last.commits[0].name.version, kMaxVersion);
+  Touch("09223372036854775807.checkpoint.parquet");
+  ASSERT_OK_AND_ASSIGN(auto from_last, Build());
+  EXPECT_EQ(from_last.checkpoint_version, kMaxVersion);
+  EXPECT_TRUE(from_last.commits.empty());
+}
+
 TEST_F(LogSegmentTest, ReferenceTableWithGapIsRefused) {
   ASSERT_OK_AND_ASSIGN(
       auto store, ObjectStore::Make(

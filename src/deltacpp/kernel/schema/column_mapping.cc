@@ -48,7 +48,9 @@ Result<PhysicalColumn> GetPhysicalColumn(const arrow::Field& logical,
   const std::string json =
       metadata->Get(std::string(kColumnMappingPhysicalNameKey)).ValueOrDie();
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
+  DELTACPP_RETURN_NOT_OK(
+      internal::ParseJsonBounded(doc, json, DeltaErrorCode::kCorruptLog,
+                                 "the physical name of column '", logical.name(), "'"));
   if (doc.HasParseError() || !doc.IsString()) {
     return error("its physical name is not a string");
   }

@@ -42,7 +42,7 @@ class DdlParser {
   explicit DdlParser(std::string_view text) : text_(text) {}
 
   Result<std::string> Schema() {
-    DELTACPP_ASSIGN_OR_RAISE(auto fields, Fields(/*closing=*/'\0'));
+    DELTACPP_ASSIGN_OR_RAISE(auto fields, Fields(/*closing=*/'\0', /*depth=*/0));
     SkipSpace();
     if (position_ < text_.size()) return Error("',' or the end");
     return "{\"type\":\"struct\",\"fields\":" + fields + "}";
@@ -108,8 +108,9 @@ class DdlParser {
     return false;
   }
 
-  // Fields up to `closing` ('>' inside struct<...>, '\0' at the top).
-  Result<std::string> Fields(char closing) {
+  // Fields up to `closing` ('>' inside struct<...>, '\0' at the top), of a struct with
+  // `depth` complex types around its fields.
+  Result<std::string> Fields(char closing, int depth) {
     std::string out = "[";
     std::set<std::string> names;
     do {
@@ -119,7 +120,7 @@ class DdlParser {
                           "' names column '", name, "' twice");
       }
       Consume(':');
-      DELTACPP_ASSIGN_OR_RAISE(auto type, Type());
+      DELTACPP_ASSIGN_OR_RAISE(auto type, Type(depth));
       bool nullable = true;
       if (ConsumeKeyword("not")) {
         if (!ConsumeKeyword("null")) return Error("NULL after NOT");
@@ -150,27 +151,36 @@ class DdlParser {
     return out + "]";
   }
 
-  Result<std::string> Type() {
+  // `depth` counts the complex types around this one, as ParseSchemaJson does.
+  Result<std::string> Type(int depth) {
+    const size_t start = position_;
     DELTACPP_ASSIGN_OR_RAISE(auto word, Word(false, "a type"));
     const std::string name = Lower(word);
+    if ((name == "array" || name == "map" || name == "struct") &&
+        depth >= kMaxTypeNesting) {
+      // Without the text: it is long when it nests this deep.
+      return DeltaError(DeltaErrorCode::kInvalidArgument,
+                        "schema: types nest deeper than ", kMaxTypeNesting,
+                        " levels at position ", start + 1);
+    }
     if (name == "array") {
       if (!Consume('<')) return Error("'<' after array");
-      DELTACPP_ASSIGN_OR_RAISE(auto element, Type());
+      DELTACPP_ASSIGN_OR_RAISE(auto element, Type(depth + 1));
       if (!Consume('>')) return Error("'>' closing array<");
       return "{\"type\":\"array\",\"elementType\":" + element + ",\"containsNull\":true}";
     }
     if (name == "map") {
       if (!Consume('<')) return Error("'<' after map");
-      DELTACPP_ASSIGN_OR_RAISE(auto key, Type());
+      DELTACPP_ASSIGN_OR_RAISE(auto key, Type(depth + 1));
       if (!Consume(',')) return Error("',' between the map's key and value types");
-      DELTACPP_ASSIGN_OR_RAISE(auto value, Type());
+      DELTACPP_ASSIGN_OR_RAISE(auto value, Type(depth + 1));
       if (!Consume('>')) return Error("'>' closing map<");
       return "{\"type\":\"map\",\"keyType\":" + key + ",\"valueType\":" + value +
              ",\"valueContainsNull\":true}";
     }
     if (name == "struct") {
       if (!Consume('<')) return Error("'<' after struct");
-      DELTACPP_ASSIGN_OR_RAISE(auto fields, Fields('>'));
+      DELTACPP_ASSIGN_OR_RAISE(auto fields, Fields('>', depth + 1));
       return "{\"type\":\"struct\",\"fields\":" + fields + "}";
     }
     const char* known = DeltaNameOfSqlType(name);

@@ -65,5 +65,34 @@ TEST(SchemaDdlTest, ErrorsSayWhereAndWhat) {
   }
 }
 
+// Issue 14: the DDL parser recursed once per nested type, as far as the text went.
+TEST(SchemaDdlTest, DeepNestingIsRefusedNamingTheLimit) {
+  std::string structs = "a ";
+  for (int i = 0; i < 10'000; ++i) structs += "struct<a: ";
+  structs += "int" + std::string(10'000, '>');
+  std::string arrays = "a ";
+  for (int i = 0; i < 100'000; ++i) arrays += "array<";
+  for (const auto& ddl : {structs, arrays}) {
+    auto schema = ParseSchemaDdl(ddl);
+    ASSERT_RAISES_DELTA(kInvalidArgument, schema);
+    EXPECT_NE(schema.status().message().find("types nest deeper than 100 levels"),
+              std::string::npos)
+        << schema.status().message().substr(0, 200);
+    // The message does not repeat the long text.
+    EXPECT_LT(schema.status().message().size(), 200u);
+  }
+}
+
+TEST(SchemaDdlTest, NestingUpToTheLimitIsRead) {
+  std::string ddl = "a ";
+  for (int i = 0; i < kMaxTypeNesting; ++i) ddl += i % 2 == 0 ? "struct<a: " : "array<";
+  ddl += "int" + std::string(kMaxTypeNesting, '>');
+  ASSERT_OK(ParseSchemaDdl(ddl).status());
+  ddl = "a map<string, " + ddl.substr(2) + ">";
+  auto over = ParseSchemaDdl(ddl);
+  ASSERT_RAISES_DELTA(kInvalidArgument, over);
+  EXPECT_NE(over.status().message().find("deeper than 100 levels"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace deltacpp

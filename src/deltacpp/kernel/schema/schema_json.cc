@@ -23,11 +23,12 @@ Status SchemaError(std::string_view where, std::string_view problem) {
                     problem);
 }
 
+// `depth` counts the complex types around the one being parsed: 0 for a column's type.
 Result<std::shared_ptr<arrow::DataType>> ParseType(const Value& type,
-                                                   const std::string& where);
+                                                   const std::string& where, int depth);
 
 Result<std::shared_ptr<arrow::Field>> ParseField(const Value& field,
-                                                 const std::string& parent) {
+                                                 const std::string& parent, int depth) {
   if (!field.IsObject()) return SchemaError(parent, "has a field that is not an object");
   const Value* name = FindMember(field, "name");
   if (name == nullptr || !name->IsString()) {
@@ -37,7 +38,7 @@ Result<std::shared_ptr<arrow::Field>> ParseField(const Value& field,
                                            : parent + "." + std::string(StringOf(*name));
   const Value* type = FindMember(field, "type");
   if (type == nullptr) return SchemaError(where, "has no 'type'");
-  DELTACPP_ASSIGN_OR_RAISE(auto arrow_type, ParseType(*type, where));
+  DELTACPP_ASSIGN_OR_RAISE(auto arrow_type, ParseType(*type, where, depth));
   bool nullable = true;
   if (const Value* flag = FindMember(field, "nullable")) {
     if (!flag->IsBool())
@@ -61,7 +62,8 @@ Result<std::shared_ptr<arrow::Field>> ParseField(const Value& field,
 }
 
 Result<std::vector<std::shared_ptr<arrow::Field>>> ParseFields(const Value& struct_object,
-                                                               const std::string& where) {
+                                                               const std::string& where,
+                                                               int depth) {
   const Value* fields = FindMember(struct_object, "fields");
   if (fields == nullptr || !fields->IsArray()) {
     return SchemaError(where.empty() ? "the root struct" : where,
@@ -69,7 +71,7 @@ Result<std::vector<std::shared_ptr<arrow::Field>>> ParseFields(const Value& stru
   }
   std::vector<std::shared_ptr<arrow::Field>> result;
   for (const auto& field : fields->GetArray()) {
-    DELTACPP_ASSIGN_OR_RAISE(auto parsed, ParseField(field, where));
+    DELTACPP_ASSIGN_OR_RAISE(auto parsed, ParseField(field, where, depth));
     result.push_back(std::move(parsed));
   }
   return result;
@@ -86,7 +88,7 @@ Result<bool> ReadFlag(const Value& obj, std::string_view key, const std::string&
 }
 
 Result<std::shared_ptr<arrow::DataType>> ParseType(const Value& type,
-                                                   const std::string& where) {
+                                                   const std::string& where, int depth) {
   if (type.IsString()) {
     auto primitive = ParsePrimitiveType(StringOf(type));
     if (!primitive.ok()) {
@@ -101,8 +103,12 @@ Result<std::shared_ptr<arrow::DataType>> ParseType(const Value& type,
                        "has a type that is neither a name nor an object with 'type'");
   }
   const std::string_view name = StringOf(*name_value);
+  if (depth >= kMaxTypeNesting) {
+    return SchemaError(
+        where, "nests types deeper than " + std::to_string(kMaxTypeNesting) + " levels");
+  }
   if (name == "struct") {
-    DELTACPP_ASSIGN_OR_RAISE(auto fields, ParseFields(type, where));
+    DELTACPP_ASSIGN_OR_RAISE(auto fields, ParseFields(type, where, depth + 1));
     return arrow::struct_(std::move(fields));
   }
   if (name == "array") {
@@ -111,7 +117,7 @@ Result<std::shared_ptr<arrow::DataType>> ParseType(const Value& type,
       return SchemaError(where, "is an array without 'elementType'");
     }
     DELTACPP_ASSIGN_OR_RAISE(auto value_type,
-                             ParseType(*element_type, where + ".element"));
+                             ParseType(*element_type, where + ".element", depth + 1));
     DELTACPP_ASSIGN_OR_RAISE(bool contains_null, ReadFlag(type, "containsNull", where));
     return arrow::list(arrow::field("element", std::move(value_type), contains_null));
   }
@@ -121,8 +127,9 @@ Result<std::shared_ptr<arrow::DataType>> ParseType(const Value& type,
     if (key_type == nullptr || value_type == nullptr) {
       return SchemaError(where, "is a map without 'keyType' and 'valueType'");
     }
-    DELTACPP_ASSIGN_OR_RAISE(auto key, ParseType(*key_type, where + ".key"));
-    DELTACPP_ASSIGN_OR_RAISE(auto value, ParseType(*value_type, where + ".value"));
+    DELTACPP_ASSIGN_OR_RAISE(auto key, ParseType(*key_type, where + ".key", depth + 1));
+    DELTACPP_ASSIGN_OR_RAISE(auto value,
+                             ParseType(*value_type, where + ".value", depth + 1));
     DELTACPP_ASSIGN_OR_RAISE(bool value_contains_null,
                              ReadFlag(type, "valueContainsNull", where));
     return std::make_shared<arrow::MapType>(
@@ -228,13 +235,15 @@ const std::shared_ptr<arrow::DataType>& VariantStorageType() {
 
 Result<std::shared_ptr<arrow::Schema>> ParseSchemaJson(std::string_view schema_string) {
   rapidjson::Document doc;
-  doc.Parse(schema_string.data(), schema_string.size());
+  DELTACPP_RETURN_NOT_OK(
+      internal::ParseJsonBounded(doc, schema_string, DeltaErrorCode::kCorruptLog,
+                                 "invalid table schema: schemaString"));
   const Value* type =
       !doc.HasParseError() && doc.IsObject() ? FindMember(doc, "type") : nullptr;
   if (type == nullptr || !type->IsString() || StringOf(*type) != "struct") {
     return SchemaError("schemaString", "is not a JSON struct type");
   }
-  DELTACPP_ASSIGN_OR_RAISE(auto fields, ParseFields(doc, ""));
+  DELTACPP_ASSIGN_OR_RAISE(auto fields, ParseFields(doc, "", /*depth=*/0));
   return arrow::schema(std::move(fields));
 }
 
@@ -316,8 +325,11 @@ Status WriteField(const arrow::Field& field,
       const auto& value = field.metadata()->value(i);
       out.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
       rapidjson::Document parsed;
-      parsed.Parse(value.data(), value.size());
-      if (parsed.HasParseError()) {
+      // Too deep to be a value we wrote (a field of an input file, say): kept as text.
+      const bool too_deep =
+          !internal::ParseJsonBounded(parsed, value, DeltaErrorCode::kInvalidArgument, "")
+               .ok();
+      if (too_deep || parsed.HasParseError()) {
         out.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
       } else {
         out.RawValue(value.data(), value.size(), parsed.GetType());

@@ -23,10 +23,19 @@
 
 namespace deltacpp {
 
+/// How many complex types (struct, array, map) may nest inside one another in a column,
+/// e.g. 3 in struct<a: array<map<string, long>>>. Parsing, Arrow and Parquet all recurse
+/// once per level, so a schema from a table or a user must not choose the depth. Real
+/// schemas nest tens of levels; Arrow's Parquet reader reads files of at most 100 levels
+/// (kDefaultSchemaDepthLimit, where a list takes two), so no table nests deeper in
+/// practice.
+inline constexpr int kMaxTypeNesting = 100;
+
 /// Parses a schema string (the metaData action's schemaString). Fails with
 /// DeltaErrorCode::kCorruptLog for JSON that is not a Delta struct schema, naming the
-/// field and what is wrong, and with kUnsupportedFeature for a type delta-cpp does not
-/// read yet.
+/// field and what is wrong (also for JSON nested deeper than 1000 levels and for types
+/// nested deeper than kMaxTypeNesting), and with kUnsupportedFeature for a type delta-cpp
+/// does not read yet.
 DELTACPP_EXPORT Result<std::shared_ptr<arrow::Schema>> ParseSchemaJson(
     std::string_view schema_string);
 

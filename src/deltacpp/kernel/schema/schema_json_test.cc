@@ -113,5 +113,77 @@ TEST(SchemaJsonTest, VariantIsItsBinaryEncodingStruct) {
   EXPECT_EQ(DeltaTypeString(*schema->field(0)->type()), "variant");
 }
 
+std::string Repeated(std::string_view part, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += part;
+  return out;
+}
+
+// A schema of `levels` structs, each the one field "s" of the one before, around a long:
+// Struct({Field("s", ...)}) `levels` times, written in one pass.
+std::string NestedStructs(int levels) {
+  const std::string type =
+      Repeated(R"({"type":"struct","fields":[{"name":"s","type":)", levels) + "\"long\"" +
+      Repeated(R"(,"nullable":true,"metadata":{}}]})", levels);
+  return Struct({Field("top", type)});
+}
+
+// The same with arrays.
+std::string NestedArrays(int levels) {
+  const std::string type = Repeated(R"({"type":"array","elementType":)", levels) +
+                           "\"long\"" + Repeated(R"(,"containsNull":true})", levels);
+  return Struct({Field("top", type)});
+}
+
+int TypeDepth(const arrow::DataType& type) {
+  int depth = 0;
+  for (const auto& field : type.fields())
+    depth = std::max(depth, TypeDepth(*field->type()));
+  return type.num_fields() > 0 ? depth + 1 : depth;
+}
+
+// Issue 14: a schemaString of 10,000 nested structs overflowed the stack.
+TEST(SchemaJsonTest, DeepNestingIsRefusedNamingTheLimit) {
+  auto deep = ParseSchemaJson(NestedStructs(10'000));
+  ASSERT_RAISES_DELTA(kCorruptLog, deep);
+  EXPECT_NE(
+      deep.status().message().find("schemaString nests JSON deeper than 1000 levels"),
+      std::string::npos)
+      << deep.status().message();
+  // Within the JSON limit (three JSON levels a struct) but past the types' own.
+  auto structs = ParseSchemaJson(NestedStructs(kMaxTypeNesting + 1));
+  ASSERT_RAISES_DELTA(kCorruptLog, structs);
+  EXPECT_NE(structs.status().message().find("nests types deeper than 100 levels"),
+            std::string::npos)
+      << structs.status().message();
+  auto arrays = ParseSchemaJson(NestedArrays(kMaxTypeNesting + 1));
+  ASSERT_RAISES_DELTA(kCorruptLog, arrays);
+  EXPECT_NE(arrays.status().message().find("top.element"), std::string::npos)
+      << arrays.status().message();
+}
+
+TEST(SchemaJsonTest, NestingUpToTheLimitRoundTrips) {
+  for (const auto& json :
+       {NestedStructs(kMaxTypeNesting), NestedArrays(kMaxTypeNesting)}) {
+    ASSERT_OK_AND_ASSIGN(auto schema, ParseSchemaJson(json));
+    EXPECT_EQ(TypeDepth(*schema->field(0)->type()), kMaxTypeNesting);
+    ASSERT_OK_AND_ASSIGN(auto written, SchemaToJson(*schema));
+    ASSERT_OK_AND_ASSIGN(auto again, ParseSchemaJson(written));
+    EXPECT_TRUE(again->Equals(*schema));
+    EXPECT_FALSE(DeltaTypeString(*schema->field(0)->type()).empty());
+  }
+}
+
+TEST(SchemaJsonTest, DeepFieldMetadataIsWrittenAsText) {
+  // Kept as JSON text when read; a value set by hand too deep to parse is kept as a
+  // string rather than parsed on the way out.
+  const std::string deep(5000, '[');
+  auto schema = arrow::schema({arrow::field("x", arrow::int64(), true,
+                                            arrow::key_value_metadata({"k"}, {deep}))});
+  ASSERT_OK_AND_ASSIGN(auto written, SchemaToJson(*schema));
+  ASSERT_OK_AND_ASSIGN(auto again, ParseSchemaJson(written));
+  EXPECT_EQ(again->field(0)->metadata()->Get("k").ValueOrDie(), "\"" + deep + "\"");
+}
+
 }  // namespace
 }  // namespace deltacpp
