@@ -19,6 +19,7 @@ apt_packages=(
   libroaring-dev      # deletion vectors (CRoaring)
   clang libclang-rt-14-dev  # fuzz targets (scripts/fuzz.sh): libFuzzer, ASan, UBSan runtimes
   time                # GNU time: bench/run measures each run's peak memory with it
+  strace              # tests/safety/test_durability.py records a commit's file-system calls
 )
 
 missing=()
