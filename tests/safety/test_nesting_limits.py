@@ -7,7 +7,7 @@ arrays. Every recursive parser now stops at a limit and says so:
 
 - JSON the kernel reads (log lines, schemas, statistics, _last_checkpoint): 1000 levels;
 - predicates and expressions (--where, --on, --set, constraints, generated columns):
-  1000 levels, with long AND/OR chains and IN lists kept shallow;
+  256 levels, with long AND/OR chains and IN lists kept shallow;
 - types in a schema (schemaString, create --schema) and values in JSON Lines input: 100
   (Arrow's Parquet reader reads files of at most 100 levels, a list taking two).
 
@@ -27,7 +27,7 @@ import subprocess
 import pytest
 
 JSON_LIMIT = "nests JSON deeper than 1000 levels"
-PREDICATE_LIMIT = "nests deeper than 1000 levels"
+PREDICATE_LIMIT = "nests deeper than 256 levels"
 
 
 def run(deltacpp_bin: pathlib.Path, *args: str | os.PathLike,
@@ -158,6 +158,24 @@ def test_in_with_20000_values(deltacpp_bin, simple_table):
     succeeded(run(deltacpp_bin, "delete", simple_table, "--where", f"id IN ({values},5,7)"))
     after = ids(succeeded(run(deltacpp_bin, "scan", simple_table, "--format", "csv")))
     assert after == [v for v in everything if v not in (5, 7)]
+
+
+def test_merge_with_thousands_of_conditions(deltacpp_bin, simple_table, tmp_path):
+    # merge splits --on into its conditions and joined them again as a chain, which
+    # binding recursed through (a stack overflow under AddressSanitizer at 1000).
+    source = tmp_path / "source.json"
+    source.write_text('{"id": 5}\n{"id": 1000}\n')
+    on = "target.id = source.id" + " AND target.id > -1" * 6000
+    assert len(on) < 131_072
+    succeeded(run(deltacpp_bin, "merge", simple_table, source, "--on", on,
+                  "--when", "matched THEN DELETE", "--when", "not matched THEN INSERT *"))
+    kept = ids(succeeded(run(deltacpp_bin, "scan", simple_table, "--format", "csv")))
+    assert 5 not in kept and 1000 in kept
+    before = hashes(simple_table)
+    refused(run(deltacpp_bin, "merge", simple_table, source, "--on",
+                "(" * 6000 + "target.id = source.id" + ")" * 6000,
+                "--when", "matched THEN DELETE"), PREDICATE_LIMIT)
+    assert hashes(simple_table) == before
 
 
 def test_json_lines_input_of_100000_nested_arrays(deltacpp_bin, simple_table, tmp_path):

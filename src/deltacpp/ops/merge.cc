@@ -689,9 +689,9 @@ class MergePlan {
       residual.push_back(conjunct);
     }
     if (!residual.empty()) {
-      PredicatePtr all = residual[0];
-      for (size_t i = 1; i < residual.size(); ++i) all = And(all, residual[i]);
-      DELTACPP_ASSIGN_OR_RAISE(auto bound, BindPredicate(all, *sides.joined));
+      // Balanced: binding recurses once per level of a chain of thousands.
+      DELTACPP_ASSIGN_OR_RAISE(auto bound,
+                               BindPredicate(AndAll(residual), *sides.joined));
       DELTACPP_ASSIGN_OR_RAISE(plan.residual_,
                                ToArrowExpression(*bound).Bind(*sides.joined));
     }
@@ -1111,9 +1111,7 @@ PredicatePtr MatchFilter(const MergePlan& plan, const SourceIndex& index) {
     terms.push_back(LessEqual(key.target_column, *high));
   }
   if (terms.empty()) return nullptr;
-  PredicatePtr filter = terms[0];
-  for (size_t i = 1; i < terms.size(); ++i) filter = And(filter, terms[i]);
-  return filter;
+  return AndAll(std::move(terms));
 }
 
 // A filter of the files that may hold a row the merge changes or needs: one matching a
@@ -1123,8 +1121,9 @@ PredicatePtr FileFilter(const MergePlan& plan, const SourceIndex& index,
                         int64_t source_rows) {
   PredicatePtr filter = source_rows == 0 ? Literal(false) : MatchFilter(plan, index);
   if (filter == nullptr || plan.by_source_everywhere()) return nullptr;
-  for (const auto& term : plan.by_source_terms()) filter = Or(filter, term);
-  return filter;
+  std::vector<PredicatePtr> any = {std::move(filter)};
+  for (const auto& term : plan.by_source_terms()) any.push_back(term);
+  return OrAll(std::move(any));
 }
 
 Status MultipleMatches(const arrow::RecordBatch& target, int64_t row, int64_t matches) {

@@ -360,14 +360,14 @@ TEST(WriteConstraintsTest, DeepRulesAreRefusedNamingTheLimit) {
   const std::string parens = std::string(6000, '(') + "id > 0" + std::string(6000, ')');
   bad = WriteConstraints::Make(schema, {{"delta.constraints.deep", parens}});
   ASSERT_RAISES_DELTA(kInvalidArgument, bad);
-  EXPECT_NE(bad.status().message().find("nests deeper than 1000 levels"),
+  EXPECT_NE(bad.status().message().find("nests deeper than 256 levels"),
             std::string::npos);
   auto generated =
       Schema(kIdName + "," +
              Field("g", R"("long")", true, Generated(std::string(30'000, '-') + "id")));
   bad = WriteConstraints::Make(generated, {});
   ASSERT_RAISES_DELTA(kInvalidArgument, bad);
-  EXPECT_NE(bad.status().message().find("nests deeper than 1000 levels"),
+  EXPECT_NE(bad.status().message().find("nests deeper than 256 levels"),
             std::string::npos);
 }
 

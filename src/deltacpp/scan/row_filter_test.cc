@@ -6,6 +6,7 @@
 #include <arrow/record_batch.h>
 #include <arrow/scalar.h>
 #include <arrow/type.h>
+#include <arrow/util/thread_pool.h>
 #include <gtest/gtest.h>
 
 #include "deltacpp/kernel/expressions/predicate_parser.h"
@@ -188,11 +189,29 @@ TEST(RowFilterTest, NestingUpToTheParserLimitEvaluates) {
   EXPECT_EQ(Evaluate(Repeated("- ", limit - 1) + "n"), "7, -2, null");
   EXPECT_EQ(Evaluate(Repeated("abs(", limit - 1) + "n" + std::string(limit - 1, ')')),
             "7, 2, null");
-  EXPECT_EQ(Evaluate("n" + Repeated(" + 1", limit - 1)), "992, 1001, null");
+  EXPECT_EQ(
+      Evaluate("n" + Repeated(" + 1", limit - 1)),
+      std::to_string(-7 + limit - 1) + ", " + std::to_string(2 + limit - 1) + ", null");
   EXPECT_EQ(Evaluate("CASE" + Repeated(" WHEN n > 5 THEN 'a'", limit - 3) +
                      " WHEN n > 0 THEN 'b' END"),
             "null, b, null");
   EXPECT_EQ(Evaluate(Repeated("NOT ", limit - 2) + "flag"), "true, false, null");
+}
+
+// Scans and writes evaluate on Arrow's threads: the limit holds on their stacks too.
+TEST(RowFilterTest, NestingUpToTheParserLimitEvaluatesOnArrowThreads) {
+  const int limit = kMaxPredicateDepth;
+  const std::vector<std::string> texts = {
+      std::string(limit, '(') + "n" + std::string(limit, ')'),
+      "CASE" + Repeated(" WHEN n > 5 THEN 'a'", limit - 3) + " WHEN n > 0 THEN 'b' END",
+      Repeated("abs(", limit - 1) + "n" + std::string(limit - 1, ')'),
+  };
+  for (const auto& text : texts) {
+    ASSERT_OK_AND_ASSIGN(auto future, arrow::internal::GetCpuThreadPool()->Submit(
+                                          [&text] { return Evaluate(text); }));
+    ASSERT_OK_AND_ASSIGN(auto values, future.result());
+    EXPECT_NE(values.find("null"), std::string::npos) << values.substr(0, 200);
+  }
 }
 
 // a % b was Arrow's modulo adjusted to the dividend's sign, which used each operand five

@@ -33,9 +33,11 @@ namespace deltacpp {
 /// another, and the tree they make (a long chain of + or || nests one level per
 /// operator; a chain of AND or OR is grouped as a balanced tree and nests little). The
 /// parser and every reader of the tree (binding, evaluation, ToString) recurse once per
-/// level, so text must not choose the depth; real predicates nest a few levels, generated
-/// ones (a CASE of many branches) a few hundred.
-inline constexpr int kMaxPredicateDepth = 1000;
+/// level, so text must not choose the depth. Real predicates nest a few levels, generated
+/// ones (a CASE of many branches) rarely a hundred; a level of parentheses takes the
+/// parser about 15 KB of stack with AddressSanitizer (and a CASE branch binding 11 KB),
+/// so 256 levels stay within half of an 8 MB stack there, and far within it otherwise.
+inline constexpr int kMaxPredicateDepth = 256;
 
 /// How many nodes an expression may grow to, an operand that BETWEEN or CASE repeats
 /// counted each time: nested BETWEENs double it at every level, and every reader of the

@@ -151,7 +151,8 @@ std::string Repeated(std::string_view part, int times) {
 void ExpectTooDeep(const std::string& text) {
   auto parsed = ParsePredicate(text);
   ASSERT_RAISES_DELTA(kInvalidArgument, parsed);
-  EXPECT_NE(parsed.status().message().find("nests deeper than 1000 levels"),
+  EXPECT_NE(parsed.status().message().find(
+                "nests deeper than " + std::to_string(kMaxPredicateDepth) + " levels"),
             std::string::npos)
       << parsed.status().message().substr(0, 200);
   // The message does not repeat the long text.
@@ -173,7 +174,9 @@ TEST(PredicateParserTest, DeepNestingIsRefusedNamingTheLimit) {
   ExpectTooDeep("a = 'x'" + Repeated(" || 'x'", 5000));
   ExpectTooDeep("a = CASE" + Repeated(" WHEN b THEN 1", 5000) + " END");
   // Two chains, each within the limit, one inside the other.
-  ExpectTooDeep("(a" + Repeated(" * 1", 600) + ")" + Repeated(" * 1", 600) + " = 1");
+  const int two_thirds = kMaxPredicateDepth * 2 / 3;
+  ExpectTooDeep("(a" + Repeated(" * 1", two_thirds) + ")" + Repeated(" * 1", two_thirds) +
+                " = 1");
 }
 
 TEST(PredicateParserTest, NestingUpToTheLimitIsRead) {
