@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # Our sources only: never third-party headers that a venv or cache may hold.
 mapfile -t files < <(git ls-files --cached --others --exclude-standard -- \
-  'src/*.h' 'src/*.cc' 'src/*.h.in' 'bench/*.h' 'bench/*.cc')
+  'src/*.h' 'src/*.cc' 'src/*.h.in' 'bench/*.h' 'bench/*.cc' 'fuzz/*.h' 'fuzz/*.cc')
 if [[ "${1:-}" == "--fix" ]]; then
   clang-format -i "${files[@]}"
   exit 0

@@ -8,6 +8,7 @@
 #   scripts/fuzz.sh                          every target, 30 s each
 #   scripts/fuzz.sh --time 1800              every target, 30 minutes each (the long run)
 #   scripts/fuzz.sh --time 60 predicate      some targets (names as below, or *_fuzzer)
+#   scripts/fuzz.sh --time 1800 --jobs 2     two targets at a time, one core each
 #
 # Targets: log_line checkpoint schema_json predicate deletion_vector last_checkpoint.
 # Corpora grow in build/fuzz/corpus/<target>/ from run to run; seeds are remade each run
@@ -16,8 +17,7 @@
 #
 # Environment: FUZZ_MAX_LEN=N sets -max_len for every target (0: libFuzzer's default, the
 # largest seed). Without it the JSON targets stop at 4096 bytes and the predicate target
-# at 1024, short of the deep nesting that overflows the stack under ASan until the
-# parsers' depth limits fit it (issue 14).
+# at 1024: room to nest past every parser's depth limit, and short enough to mutate fast.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -27,11 +27,14 @@ declare -A dictionary=([log_line]=fuzz/delta_log.dict [schema_json]=fuzz/delta_l
 declare -A max_len=([log_line]=4096 [schema_json]=4096 [predicate]=1024)
 
 seconds=30
+parallel=1
 targets=()
 while (($#)); do
   case "$1" in
     --time) seconds="${2:?--time needs a number of seconds}"; shift 2 ;;
     --time=*) seconds="${1#--time=}"; shift ;;
+    --jobs) parallel="${2:?--jobs needs a number}"; shift 2 ;;
+    --jobs=*) parallel="${1#--jobs=}"; shift ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     -*) echo "fuzz: unknown option $1" >&2; exit 2 ;;
     *) targets+=("${1%_fuzzer}"); shift ;;
@@ -44,6 +47,8 @@ for target in "${targets[@]}"; do
 done
 [[ "$seconds" =~ ^[0-9]+$ ]] && ((seconds > 0)) || {
   echo "fuzz: --time takes a positive number of seconds, not '$seconds'" >&2; exit 2; }
+[[ "$parallel" =~ ^[0-9]+$ ]] && ((parallel > 0)) || {
+  echo "fuzz: --jobs takes a positive number of targets, not '$parallel'" >&2; exit 2; }
 
 build=build/fuzz
 cmake --preset fuzz >/dev/null
@@ -55,9 +60,11 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1:check
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 common_flags=(-timeout=10 -rss_limit_mb=2048)
 
-findings=0
-summary=()
-for target in "${targets[@]}"; do
+# Replays one target's saved findings, then fuzzes it; its summary line goes to
+# $build/logs/<target>.summary. Returns 1 on any finding.
+fuzz_target() {
+  local target="$1" failed=0 binary corpus artifacts log flags length replay_failed saved
+  local input status execs_per_second corpus_size result
   binary="$build/fuzz/${target}_fuzzer"
   corpus="$build/corpus/$target"
   artifacts="$build/findings/$target"
@@ -84,7 +91,7 @@ for target in "${targets[@]}"; do
       grep -E '^==[0-9]+==ERROR|^SUMMARY|fuzz check failed|ERROR: libFuzzer' "$log.replay" |
         head -n 20 || true
       echo "fuzz: $target: $replay_failed saved finding(s) still fail (log: $log.replay)"
-      findings=$((findings + 1))
+      failed=1
     fi
   fi
 
@@ -101,15 +108,34 @@ for target in "${targets[@]}"; do
     grep -E -A 30 '^==[0-9]+==ERROR|^SUMMARY|fuzz check failed|ERROR: libFuzzer' "$log" |
       head -n 60 || tail -n 40 "$log"
     echo "fuzz: $target: FINDING (exit $status); input in $artifacts/, log $log"
-    findings=$((findings + 1))
+    failed=1
     result=FINDING
   elif ((replay_failed)); then
     result=REGRESSION
   else
     result=ok
   fi
-  summary+=("$(printf '%-16s %-10s %10s %22s' "$target" "$result" "${execs_per_second:-?}" \
-                "$corpus_size")")
+  printf '%-16s %-10s %10s %22s\n' "$target" "$result" "${execs_per_second:-?}" \
+    "$corpus_size" >"$build/logs/$target.summary"
+  return "$failed"
+}
+
+mkdir -p "$build/logs"
+findings=0
+for target in "${targets[@]}"; do rm -f "$build/logs/$target.summary"; done
+if ((parallel == 1)); then
+  for target in "${targets[@]}"; do fuzz_target "$target" || findings=$((findings + 1)); done
+else
+  # Up to `parallel` targets at once, each on one core.
+  for target in "${targets[@]}"; do
+    while (($(jobs -rp | wc -l) >= parallel)); do wait -n || findings=$((findings + 1)); done
+    fuzz_target "$target" &
+  done
+  while (($(jobs -rp | wc -l) > 0)); do wait -n || findings=$((findings + 1)); done
+fi
+summary=()
+for target in "${targets[@]}"; do
+  summary+=("$(cat "$build/logs/$target.summary" 2>/dev/null || echo "$target (no result)")")
 done
 
 printf '\n== fuzz: %d s per target\n' "$seconds"

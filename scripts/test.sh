@@ -36,6 +36,9 @@ ctest --preset asan-ubsan
 step "unit and CLI tests (dev)"
 ctest --preset dev
 
+step "fuzz: each target for 20 s under ASan + UBSan, saved findings replayed (long run: scripts/fuzz.sh --time 1800 --jobs 2)"
+scripts/fuzz.sh --time 20
+
 step "packaging: pip builds and installs the Python package (scripts/check_packaging.sh)"
 scripts/check_packaging.sh
 

@@ -101,7 +101,7 @@ TypePtr NaturalNumberType(const std::string& text) {
     ++significant;
   }
   const int precision = std::max({significant, scale, 1});
-  if (precision > 38) return arrow::float64();
+  if (precision > kMaxDecimalPrecision) return arrow::float64();
   return arrow::decimal128(precision, scale);
 }
 
@@ -121,7 +121,7 @@ TypePtr CommonType(const TypePtr& a, const TypePtr& b) {
       return IsIntegral(other) ? arrow::float32() : arrow::float64();
     }
     // Decimals (or a decimal and an integer): room for the integer digits of either and
-    // the larger scale, at most 38 digits.
+    // the larger scale, at most kMaxDecimalPrecision digits.
     auto digits = [](const arrow::DataType& type) {
       if (IsIntegral(type)) return std::pair{IntegerDigits(type), 0};
       const auto& decimal = static_cast<const arrow::DecimalType&>(type);
@@ -130,7 +130,8 @@ TypePtr CommonType(const TypePtr& a, const TypePtr& b) {
     const auto [a_int, a_scale] = digits(*a);
     const auto [b_int, b_scale] = digits(*b);
     const int scale = std::max(a_scale, b_scale);
-    return arrow::decimal128(std::min(38, std::max(a_int, b_int) + scale), scale);
+    return arrow::decimal128(
+        std::min(kMaxDecimalPrecision, std::max(a_int, b_int) + scale), scale);
   }
   if (IsDate(*a) && IsTimestamp(*b)) return b;
   if (IsTimestamp(*a) && IsDate(*b)) return a;

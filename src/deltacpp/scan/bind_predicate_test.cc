@@ -176,8 +176,8 @@ TEST(BindPredicateTest, ColumnsResolveIgnoringCase) {
 }
 
 TEST(BindPredicateTest, NotStaysOnConditionsWithoutANegatedForm) {
-  EXPECT_EQ(BoundText("NOT name LIKE 'a%'"), "NOT (name LIKE 'a%')");
-  EXPECT_EQ(BoundText("NOT (id <=> 1)"), "NOT (id <=> 1)");
+  EXPECT_EQ(BoundText("NOT name LIKE 'a%'"), "NOT name LIKE 'a%'");
+  EXPECT_EQ(BoundText("NOT (id <=> 1)"), "NOT id <=> 1");
   EXPECT_EQ(BoundText("NOT NOT (id <=> 1)"), "id <=> 1");
   EXPECT_EQ(BoundText("NOT (id + 1 > 2)"), "id + 1 <= 2");
 }
@@ -206,7 +206,7 @@ TEST(BindPredicateTest, LongInListsStayShallow) {
   EXPECT_EQ(not_in->op, PredicateOp::kAnd);
   EXPECT_LE(Depth(*not_in), 17);
   EXPECT_EQ(BoundText("name NOT IN ('a', 'b', 'c', 'd', 'e')"),
-            "(((name != 'a' AND name != 'b') AND (name != 'c' AND name != 'd')) AND "
+            "(name != 'a' AND name != 'b' AND name != 'c' AND name != 'd' AND "
             "name != 'e')");
 }
 

@@ -183,6 +183,19 @@ TEST(RowFilterTest, LongInListsEvaluate) {
             "false, true, null");
 }
 
+// IN over literals is one hash lookup; over other values, or a float, an OR of
+// equalities. Both keep SQL's nulls and agree with each other.
+TEST(RowFilterTest, InListsOfLiteralsAndOfValuesAgree) {
+  EXPECT_EQ(Evaluate("name IN ('abc', NULL)"), "null, true, null");
+  EXPECT_EQ(Evaluate("name IN ('abc', name)"), "true, true, null");
+  EXPECT_EQ(Evaluate("price IN (12.34, 99)"), "true, false, null");
+  EXPECT_EQ(Evaluate("d IN (DATE'2024-05-17')"), "true, false, null");
+  EXPECT_EQ(Evaluate("id IN (7, n)"), "true, false, null");
+  EXPECT_EQ(Evaluate("x IN (7.5, NULL)"), "true, null, null");
+  EXPECT_EQ(Evaluate("x IN (-7.5, id)"), "false, true, null");
+  EXPECT_EQ(Evaluate("n IN (2, 3000000000)"), "false, true, null");
+}
+
 // What the parser lets through, Arrow binds and evaluates: it recurses once per level.
 TEST(RowFilterTest, NestingUpToTheParserLimitEvaluates) {
   const int limit = kMaxPredicateDepth;

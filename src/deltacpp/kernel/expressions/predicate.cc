@@ -68,8 +68,10 @@ const char* OperatorText(PredicateOp op) {
 }
 
 // How tightly each node binds, as the parser reads it: an operand is written in
-// parentheses when it binds less tightly than its place needs. AND, OR and NOT write
-// their own parentheses.
+// parentheses only when it binds less tightly than its place needs, because the parser
+// counts every pair towards kMaxPredicateDepth: text printed with more than the tree
+// needs would not read back. AND and OR write their own parentheses.
+constexpr int kNotPrecedence = 3;
 constexpr int kConditionPrecedence = 4;  // comparisons, IS NULL, IN, LIKE
 constexpr int kAdditivePrecedence = 5;
 constexpr int kMultiplicativePrecedence = 6;
@@ -86,7 +88,7 @@ int Precedence(const Predicate& node) {
     case PredicateOp::kOr:
       return kPrimaryPrecedence;
     case PredicateOp::kNot:
-      return 3;
+      return kNotPrecedence;
     case PredicateOp::kAdd:
     case PredicateOp::kSubtract:
       return kAdditivePrecedence;
@@ -102,6 +104,18 @@ int Precedence(const Predicate& node) {
 }
 
 std::string Text(const Predicate& node, int needed);
+
+// The operands of a chain of `op` (a AND b AND c) from `node` down, left to right.
+void CollectChain(const Predicate& node, PredicateOp op,
+                  std::vector<const Predicate*>* operands) {
+  for (const auto& child : node.children) {
+    if (child->op == op) {
+      CollectChain(*child, op, operands);
+    } else {
+      operands->push_back(child.get());
+    }
+  }
+}
 
 std::string Joined(const std::vector<PredicatePtr>& nodes, size_t first) {
   std::string out;
@@ -137,7 +151,7 @@ std::string Unparenthesized(const Predicate& node) {
     case PredicateOp::kIsNotNull:
       return Text(*children[0], kAdditivePrecedence) + " IS NOT NULL";
     case PredicateOp::kNot:
-      return "NOT (" + Text(*children[0], 0) + ")";
+      return "NOT " + Text(*children[0], kNotPrecedence);
     case PredicateOp::kIn:
       return Text(*children[0], kAdditivePrecedence) + " IN (" + Joined(children, 1) +
              ")";
@@ -145,17 +159,27 @@ std::string Unparenthesized(const Predicate& node) {
       return Text(*children[0], kAdditivePrecedence) + " LIKE " +
              Text(*children[1], kAdditivePrecedence);
     case PredicateOp::kAnd:
-    case PredicateOp::kOr:
-      return "(" + Text(*children[0], 0) + OperatorText(node.op) + Text(*children[1], 0) +
-             ")";
+    case PredicateOp::kOr: {
+      // A chain of one operator in one pair of parentheses, however the tree groups it
+      // (both are associative; the parser groups a chain as a balanced tree).
+      std::vector<const Predicate*> operands;
+      CollectChain(node, node.op, &operands);
+      std::string out = "(";
+      for (size_t i = 0; i < operands.size(); ++i) {
+        if (i > 0) out += OperatorText(node.op);
+        out += Text(*operands[i], kNotPrecedence);
+      }
+      return out + ")";
+    }
     case PredicateOp::kNegate: {
-      // "--" would start a SQL comment: only names and calls follow the minus directly.
-      const auto child_op = children[0]->op;
-      const bool bare = child_op == PredicateOp::kColumn ||
-                        child_op == PredicateOp::kFunction ||
-                        child_op == PredicateOp::kCast;
-      const std::string operand = Text(*children[0], 0);
-      return bare ? "-" + operand : "-(" + operand + ")";
+      const Predicate& operand = *children[0];
+      // The parser reads -12 as one literal: a number keeps its parentheses.
+      const bool number = operand.op == PredicateOp::kLiteral &&
+                          operand.literal.kind == LiteralValue::Kind::kNumber;
+      const std::string text =
+          number ? "(" + Unparenthesized(operand) + ")" : Text(operand, kUnaryPrecedence);
+      // "--" would start a SQL comment.
+      return text.starts_with('-') ? "- " + text : "-" + text;
     }
     case PredicateOp::kCast:
       return "CAST(" + Text(*children[0], 0) + " AS " + node.name + ")";

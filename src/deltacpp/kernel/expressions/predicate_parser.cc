@@ -192,9 +192,15 @@ class Parser {
   }
 
   // A '.' right after a column name continues its path rather than starting a number.
+  // After a column's name, "." goes on to a field (s.x); after a reserved word (NOT .5)
+  // it starts a number.
   bool AfterName() const {
-    return !tokens_.empty() && (tokens_.back().kind == TokenKind::kName ||
-                                tokens_.back().kind == TokenKind::kQuotedName);
+    if (tokens_.empty()) return false;
+    const Token& last = tokens_.back();
+    if (last.kind == TokenKind::kQuotedName) return true;
+    return last.kind == TokenKind::kName &&
+           std::none_of(std::begin(kReserved), std::end(kReserved),
+                        [&](const char* word) { return IsKeyword(last, word); });
   }
 
   const Token& Peek(size_t ahead = 0) const {
@@ -445,9 +451,17 @@ class Parser {
         return Error(number.position, "a BD literal takes no exponent");
       }
       const auto dot = digits.find('.');
+      if (dot != std::string::npos && digits.find('.', dot + 1) != std::string::npos) {
+        return Error(number.position, "a BD literal has one decimal point at most");
+      }
       const size_t scale = dot == std::string::npos ? 0 : digits.size() - dot - 1;
       const size_t count =
           std::count_if(digits.begin(), digits.end(), [](char c) { return IsDigit(c); });
+      if (count > static_cast<size_t>(kMaxDecimalPrecision)) {
+        return Error(number.position, "a BD literal has at most " +
+                                          std::to_string(kMaxDecimalPrecision) +
+                                          " digits, as a decimal does");
+      }
       type = "decimal(" + std::to_string(std::max<size_t>(count, 1)) + "," +
              std::to_string(scale) + ")";
     }

@@ -216,9 +216,11 @@ Result<std::shared_ptr<arrow::DataType>> ParsePrimitiveType(std::string_view nam
         precision = -1;
       }
     }
-    if (precision < 1 || precision > 38 || scale < 0 || scale > precision) {
+    if (precision < 1 || precision > kMaxDecimalPrecision || scale < 0 ||
+        scale > precision) {
       return DeltaError(DeltaErrorCode::kCorruptLog, "invalid decimal type '", name,
-                        "': precision must be 1..38 and scale 0..precision");
+                        "': precision must be 1..", kMaxDecimalPrecision,
+                        " and scale 0..precision");
     }
     return arrow::decimal128(precision, scale);
   }

@@ -31,6 +31,9 @@ namespace deltacpp {
 /// practice.
 inline constexpr int kMaxTypeNesting = 100;
 
+/// The most digits a Delta decimal holds (PROTOCOL.md, "Primitive Types"), as Spark's.
+inline constexpr int kMaxDecimalPrecision = 38;
+
 /// Parses a schema string (the metaData action's schemaString). Fails with
 /// DeltaErrorCode::kCorruptLog for JSON that is not a Delta struct schema, naming the
 /// field and what is wrong (also for JSON nested deeper than 1000 levels and for types
