@@ -199,13 +199,14 @@ def test_json_lines_input_of_100000_nested_arrays(deltacpp_bin, simple_table, tm
     table = tmp_path / "deep"
     succeeded(run(deltacpp_bin, "write", table, rows))
     assert "x" in succeeded(run(deltacpp_bin, "describe", table))
-    # Read back where Parquet's own limit allows (a list is two of its levels).
-    value = '{"s":[' * 16 + "1" + "]}" * 16
-    rows.write_text('{"id":1,"x":' + value + "}\n")
-    readable = tmp_path / "readable"
-    succeeded(run(deltacpp_bin, "write", readable, rows))
-    out = succeeded(run(deltacpp_bin, "scan", readable, "--format", "json"))
-    assert out.splitlines()[0].replace(" ", "") == '{"id":1,"x":' + value + "}"
+    # Read back at the limit, in the deepest Parquet form (a list is two of its levels,
+    # so the file nests deeper than Arrow reads by default), and mixed.
+    for value in ["[" * 100 + "1" + "]" * 100, '{"s":[' * 50 + "1" + "]}" * 50]:
+        rows.write_text('{"id":1,"x":' + value + "}\n")
+        readable = tmp_path / f"readable-{len(value)}"
+        succeeded(run(deltacpp_bin, "write", readable, rows))
+        out = succeeded(run(deltacpp_bin, "scan", readable, "--format", "json"))
+        assert out.splitlines()[0].replace(" ", "") == '{"id":1,"x":' + value + "}"
 
 
 def test_create_with_a_deep_schema(deltacpp_bin, tmp_path):

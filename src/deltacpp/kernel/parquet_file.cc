@@ -1,15 +1,21 @@
 #include "deltacpp/kernel/parquet_file.h"
 
 #include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <unordered_set>
+#include <utility>
 
 #include <arrow/array/util.h>
+#include <arrow/memory_pool.h>
 #include <parquet/arrow/reader.h>
 #include <parquet/arrow/schema.h>
 #include <parquet/exception.h>
 #include <parquet/file_reader.h>
 
 #include "deltacpp/kernel/schema/column_mapping.h"
+#include "deltacpp/kernel/schema/schema_json.h"
 
 namespace deltacpp {
 
@@ -45,6 +51,70 @@ class RowCountReader : public arrow::RecordBatchReader {
   int64_t remaining_;
   int64_t batch_size_;
 };
+
+// A pool that refuses any one allocation above a limit. Parquet page headers state the
+// sizes that the reader allocates before it reads (a 15 KB file claiming a 1.6 GB page
+// made Arrow allocate and clear 1.6 GB, as the checkpoint fuzzer found): no honest page
+// or value of a file decodes to far more than the file holds.
+class AllocationLimitPool : public arrow::MemoryPool {
+ public:
+  AllocationLimitPool(arrow::MemoryPool* wrapped, int64_t limit)
+      : wrapped_(wrapped), limit_(limit) {}
+
+  using arrow::MemoryPool::Allocate;
+  using arrow::MemoryPool::Reallocate;
+  Status Allocate(int64_t size, int64_t alignment, uint8_t** out) override {
+    DELTACPP_RETURN_NOT_OK(Check(size));
+    return wrapped_->Allocate(size, alignment, out);
+  }
+  Status Reallocate(int64_t old_size, int64_t new_size, int64_t alignment,
+                    uint8_t** ptr) override {
+    DELTACPP_RETURN_NOT_OK(Check(new_size));
+    return wrapped_->Reallocate(old_size, new_size, alignment, ptr);
+  }
+  void Free(uint8_t* buffer, int64_t size, int64_t alignment) override {
+    wrapped_->Free(buffer, size, alignment);
+  }
+  void ReleaseUnused() override { wrapped_->ReleaseUnused(); }
+  int64_t bytes_allocated() const override { return wrapped_->bytes_allocated(); }
+  int64_t max_memory() const override { return wrapped_->max_memory(); }
+  int64_t total_bytes_allocated() const override {
+    return wrapped_->total_bytes_allocated();
+  }
+  int64_t num_allocations() const override { return wrapped_->num_allocations(); }
+  std::string backend_name() const override { return wrapped_->backend_name(); }
+
+ private:
+  Status Check(int64_t size) const {
+    if (size <= limit_) return Status::OK();
+    return Status::OutOfMemory("the file claims a page or value of ", size,
+                               " bytes, more than a file of its size decodes to (",
+                               limit_, " bytes at most): its page headers are corrupt");
+  }
+
+  arrow::MemoryPool* wrapped_;
+  int64_t limit_;
+};
+
+// The pool for reading a file of `file_size` bytes: one allocation may take up to 64
+// times the file (a ratio that compression of real pages stays under) and at least
+// 256 MiB. Buffers keep a pointer to their pool past the reader, so pools live as long as
+// the process: one per power-of-two limit and wrapped pool.
+arrow::MemoryPool* PoolForFile(arrow::MemoryPool* wrapped, int64_t file_size) {
+  constexpr int kMinLimitBits = 28;
+  int bits = kMinLimitBits;
+  while (bits < 62 && (int64_t{1} << bits) / 64 < file_size) ++bits;
+  // Never destroyed: buffers may be freed during exit, after static destructors ran.
+  static auto* mutex = new std::mutex;
+  static auto* pools = new std::map<std::pair<arrow::MemoryPool*, int>,
+                                    std::unique_ptr<arrow::MemoryPool>>;
+  std::lock_guard lock(*mutex);
+  auto& pool = (*pools)[{wrapped, bits}];
+  if (pool == nullptr) {
+    pool = std::make_unique<AllocationLimitPool>(wrapped, int64_t{1} << bits);
+  }
+  return pool.get();
+}
 
 // The batches of one file. Owns the file reader, which the batch reader borrows from and
 // which must therefore outlive it (members are destroyed in reverse order).
@@ -82,9 +152,15 @@ Result<std::shared_ptr<arrow::RecordBatchReader>> ReadParquetFile(
   // Pre-buffering fetches whole column chunks at once (fast, fewer reads); streaming
   // holds about one page per column instead, for large row groups read once.
   properties.set_pre_buffer(!options.stream_pages);
-  arrow::MemoryPool* pool =
-      options.memory_pool != nullptr ? options.memory_pool : arrow::default_memory_pool();
+  DELTACPP_ASSIGN_OR_RAISE(const int64_t file_size, input->GetSize());
+  arrow::MemoryPool* pool = PoolForFile(
+      options.memory_pool != nullptr ? options.memory_pool : arrow::default_memory_pool(),
+      file_size);
   parquet::ReaderProperties reader_properties(pool);
+  // Parquet counts two levels for a list or a map (the group and its repeated group) and
+  // one for a struct: at kMaxTypeNesting lists, a column is 2 * kMaxTypeNesting + 1 deep.
+  // Arrow's default (100) would refuse files of schemas that Delta logs accept.
+  reader_properties.set_schema_depth_limit(2 * kMaxTypeNesting + 2);
   if (options.stream_pages) {
     reader_properties.enable_buffered_stream();
     reader_properties.set_buffer_size(1 << 20);

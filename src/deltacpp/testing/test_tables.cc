@@ -14,6 +14,10 @@ std::filesystem::path TestdataPath(std::string_view relative) {
   return std::filesystem::absolute(base / relative).lexically_normal();
 }
 
+std::filesystem::path SourcePath(std::string_view relative) {
+  return (std::filesystem::path(DELTACPP_SOURCE_DIR) / relative).lexically_normal();
+}
+
 Status CopyTable(const std::filesystem::path& source,
                  const std::filesystem::path& destination) {
   std::error_code error;

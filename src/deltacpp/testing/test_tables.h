@@ -16,6 +16,10 @@ namespace deltacpp::testing {
 /// folder named by the DELTACPP_TESTDATA_DIR environment variable (CTest sets it).
 std::filesystem::path TestdataPath(std::string_view relative);
 
+/// The absolute path of `relative` in this project's source tree, e.g. an input the
+/// fuzzers found under "fuzz/regressions/".
+std::filesystem::path SourcePath(std::string_view relative);
+
 /// Copies a whole table folder to `destination`, so a test may change it.
 Status CopyTable(const std::filesystem::path& source,
                  const std::filesystem::path& destination);

@@ -1,15 +1,19 @@
 #include "deltacpp/kernel/log/checkpoint_reader.h"
 
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include <arrow/io/file.h>
 #include <arrow/json/from_string.h>
+#include <arrow/memory_pool.h>
 #include <arrow/table.h>
 #include <gtest/gtest.h>
 #include <parquet/arrow/writer.h>
 
 #include "deltacpp/kernel/log/log_replay.h"
 #include "deltacpp/kernel/log/log_segment.h"
+#include "deltacpp/kernel/parquet_file.h"
 #include "deltacpp/testing/gtest_util.h"
 #include "deltacpp/testing/temp_dir.h"
 #include "deltacpp/testing/test_tables.h"
@@ -143,6 +147,40 @@ TEST(CheckpointReaderTest, GarbageIsCorruptNamingTheFile) {
       << result.status().message();
   ASSERT_RAISES_DELTA(kFileNotFound,
                       ReadParquetCheckpoint(*store, "_delta_log/nope.parquet"));
+}
+
+// Issue 14, the checkpoint fuzzer: a 15 KB file whose page header claims a page of
+// 1.6 GB made the reader allocate (and clear) that much before reading it.
+TEST(CheckpointReaderTest, PageHeadersClaimingGigabytesAreCorruptNotAllocated) {
+  ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
+  std::ifstream crafted(
+      testing::SourcePath("fuzz/regressions/checkpoint/page-header-claiming-gigabytes"),
+      std::ios::binary);
+  const std::string bytes{std::istreambuf_iterator<char>(crafted), {}};
+  ASSERT_GT(bytes.size(), 1000u);
+  const std::string path = "_delta_log/00000000000000000010.checkpoint.parquet";
+  ASSERT_OK(testing::WriteFile(dir.path() / path, bytes));
+  ASSERT_OK_AND_ASSIGN(auto store, ObjectStore::Make(dir.path().string()));
+  arrow::ProxyMemoryPool pool(arrow::system_memory_pool());
+  ParquetReadOptions options;
+  options.stream_pages = true;
+  options.memory_pool = &pool;
+  options.columns = {"add", "remove", "metaData", "protocol", "txn"};
+  ASSERT_OK_AND_ASSIGN(auto batches, ReadParquetFile(*store, path, -1, options));
+  Status read;
+  for (std::shared_ptr<arrow::RecordBatch> batch; read.ok();) {
+    read = batches->ReadNext(&batch);
+    if (batch == nullptr) break;
+  }
+  EXPECT_NE(read.message().find("its page headers are corrupt"), std::string::npos)
+      << read.ToString();
+  EXPECT_LT(pool.max_memory(), 300 << 20);
+  // The whole checkpoint read fails naming the file.
+  auto visited = VisitParquetCheckpoint(*store, path, -1, [](Action&&) {});
+  ASSERT_RAISES_DELTA(kCorruptLog, visited);
+  EXPECT_NE(visited.message().find("00000000000000000010.checkpoint.parquet"),
+            std::string::npos)
+      << visited.message();
 }
 
 TEST(CheckpointReaderTest, MistypedActionColumnIsCorrupt) {

@@ -237,9 +237,11 @@ const std::shared_ptr<arrow::DataType>& VariantStorageType() {
 
 Result<std::shared_ptr<arrow::Schema>> ParseSchemaJson(std::string_view schema_string) {
   rapidjson::Document doc;
-  DELTACPP_RETURN_NOT_OK(
-      internal::ParseJsonBounded(doc, schema_string, DeltaErrorCode::kCorruptLog,
-                                 "invalid table schema: schemaString"));
+  // Full precision: a metadata number must read back as the double it was written from
+  // (the default parse can be an ulp off, so a schema changed as it round-tripped).
+  DELTACPP_RETURN_NOT_OK(internal::ParseJsonBounded<rapidjson::kParseFullPrecisionFlag>(
+      doc, schema_string, DeltaErrorCode::kCorruptLog,
+      "invalid table schema: schemaString"));
   const Value* type =
       !doc.HasParseError() && doc.IsObject() ? FindMember(doc, "type") : nullptr;
   if (type == nullptr || !type->IsString() || StringOf(*type) != "struct") {
@@ -329,7 +331,8 @@ Status WriteField(const arrow::Field& field,
       rapidjson::Document parsed;
       // Too deep to be a value we wrote (a field of an input file, say): kept as text.
       const bool too_deep =
-          !internal::ParseJsonBounded(parsed, value, DeltaErrorCode::kInvalidArgument, "")
+          !internal::ParseJsonBounded<rapidjson::kParseFullPrecisionFlag>(
+               parsed, value, DeltaErrorCode::kInvalidArgument, "")
                .ok();
       if (too_deep || parsed.HasParseError()) {
         out.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
