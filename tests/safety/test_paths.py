@@ -211,6 +211,25 @@ def roaring_bitmap_array(values) -> bytes:
     return struct.pack("<IQ", 1681511377, 1) + struct.pack("<I", 0) + bitmap
 
 
+def table_with_inline_deletion_vector(tmp_path, testdata, rows):
+    """A copy of table-with-dv-small whose file's deletion vector is inline and lists
+    `rows` as they are given (unsorted, repeated or out of range, if so)."""
+    table = tmp_path / "table"
+    shutil.copytree(testdata / "delta-rs/table-with-dv-small", table)
+    commit = table / "_delta_log" / "00000000000000000001.json"
+    serialized = roaring_bitmap_array(rows)
+    lines = commit.read_text().splitlines()
+    for i, line in enumerate(lines):
+        action = json.loads(line)
+        if "add" in action:
+            action["add"]["deletionVector"] = {
+                "storageType": "i", "pathOrInlineDv": z85_encode(serialized),
+                "sizeInBytes": len(serialized), "cardinality": len(rows)}
+            lines[i] = json.dumps(action)
+    commit.write_text("\n".join(lines) + "\n")
+    return table
+
+
 @pytest.mark.parametrize("values,problem", [
     ([9, 0], "sorted and unique"),
     ([5, 5], "sorted and unique"),
@@ -218,19 +237,7 @@ def roaring_bitmap_array(values) -> bytes:
 ])
 def test_malformed_inline_deletion_vectors_are_refused(deltacpp_bin, tmp_path, testdata,
                                                        values, problem):
-    table = tmp_path / "table"
-    shutil.copytree(testdata / "delta-rs/table-with-dv-small", table)
-    commit = table / "_delta_log" / "00000000000000000001.json"
-    serialized = roaring_bitmap_array(values)
-    lines = commit.read_text().splitlines()
-    for i, line in enumerate(lines):
-        action = json.loads(line)
-        if "add" in action:
-            action["add"]["deletionVector"] = {
-                "storageType": "i", "pathOrInlineDv": z85_encode(serialized),
-                "sizeInBytes": len(serialized), "cardinality": len(values)}
-            lines[i] = json.dumps(action)
-    commit.write_text("\n".join(lines) + "\n")
+    table = table_with_inline_deletion_vector(tmp_path, testdata, values)
     result = run(deltacpp_bin, "scan", table, "--format", "csv")
     assert result.returncode != 0, result.stdout
     assert problem in result.stderr, result.stderr
@@ -239,19 +246,7 @@ def test_malformed_inline_deletion_vectors_are_refused(deltacpp_bin, tmp_path, t
 def test_a_valid_crafted_inline_vector_deletes_exactly_its_rows(deltacpp_bin, tmp_path,
                                                                 testdata):
     """The crafting above is right: sorted, unique, in-range rows are honoured."""
-    table = tmp_path / "table"
-    shutil.copytree(testdata / "delta-rs/table-with-dv-small", table)
-    commit = table / "_delta_log" / "00000000000000000001.json"
-    serialized = roaring_bitmap_array([0, 3, 9])
-    lines = commit.read_text().splitlines()
-    for i, line in enumerate(lines):
-        action = json.loads(line)
-        if "add" in action:
-            action["add"]["deletionVector"] = {
-                "storageType": "i", "pathOrInlineDv": z85_encode(serialized),
-                "sizeInBytes": len(serialized), "cardinality": 3}
-            lines[i] = json.dumps(action)
-    commit.write_text("\n".join(lines) + "\n")
+    table = table_with_inline_deletion_vector(tmp_path, testdata, [0, 3, 9])
     result = run(deltacpp_bin, "scan", table, "--format", "csv", check=True)
     assert sorted(int(v) for v in result.stdout.splitlines()[1:]) == [1, 2, 4, 5, 6, 7, 8]
 

@@ -6,9 +6,13 @@
 
 #include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/testing/gtest_util.h"
+#include "deltacpp/testing/predicate_util.h"
 
 namespace deltacpp {
 namespace {
+
+using testing::Repeated;
+using testing::TreeDepth;
 
 const auto kSchema = arrow::schema({
     arrow::field("id", arrow::int64()),
@@ -182,18 +186,6 @@ TEST(BindPredicateTest, NotStaysOnConditionsWithoutANegatedForm) {
   EXPECT_EQ(BoundText("NOT (id + 1 > 2)"), "id + 1 <= 2");
 }
 
-int Depth(const Predicate& node) {
-  int depth = 0;
-  for (const auto& child : node.children) depth = std::max(depth, Depth(*child));
-  return depth + 1;
-}
-
-std::string Repeated(std::string_view part, int times) {
-  std::string out;
-  for (int i = 0; i < times; ++i) out += part;
-  return out;
-}
-
 // Issue 14: x NOT IN a list of 20,000 values became a chain of 20,000 ANDs, which
 // everything after binding recursed through.
 TEST(BindPredicateTest, LongInListsStayShallow) {
@@ -201,10 +193,10 @@ TEST(BindPredicateTest, LongInListsStayShallow) {
   for (int i = 0; i < 20'000; ++i) values += (i == 0 ? "" : ", ") + std::to_string(i);
   ASSERT_OK_AND_ASSIGN(auto in, Bound("id IN (" + values + ")"));
   EXPECT_EQ(in->op, PredicateOp::kIn);
-  EXPECT_EQ(Depth(*in), 2);
+  EXPECT_EQ(TreeDepth(*in), 2);
   ASSERT_OK_AND_ASSIGN(auto not_in, Bound("id NOT IN (" + values + ")"));
   EXPECT_EQ(not_in->op, PredicateOp::kAnd);
-  EXPECT_LE(Depth(*not_in), 17);
+  EXPECT_LE(TreeDepth(*not_in), 17);
   EXPECT_EQ(BoundText("name NOT IN ('a', 'b', 'c', 'd', 'e')"),
             "(name != 'a' AND name != 'b' AND name != 'c' AND name != 'd' AND "
             "name != 'e')");

@@ -12,9 +12,12 @@
 #include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/scan/bind_predicate.h"
 #include "deltacpp/testing/gtest_util.h"
+#include "deltacpp/testing/predicate_util.h"
 
 namespace deltacpp {
 namespace {
+
+using testing::Repeated;
 
 const auto kSchema = arrow::schema({
     arrow::field("id", arrow::int64()),
@@ -163,12 +166,6 @@ TEST(RowFilterTest, ConditionalsCastsAndNestedFields) {
   // A field of a null struct is null.
   EXPECT_EQ(Evaluate("s.v IS NULL"), "false, true, true");
   EXPECT_EQ(Evaluate("s.v + 1"), "2, null, null");
-}
-
-std::string Repeated(std::string_view part, int times) {
-  std::string out;
-  for (int i = 0; i < times; ++i) out += part;
-  return out;
 }
 
 // Issue 14: IN with 20,000 values became an Arrow OR of 20,000 levels, which Arrow

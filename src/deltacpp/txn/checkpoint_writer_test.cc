@@ -1,6 +1,7 @@
 #include "deltacpp/txn/checkpoint_writer.h"
 
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -17,6 +18,23 @@ namespace deltacpp {
 namespace {
 
 // A checkpoint of a table of every kind of state reads back as the same snapshot.
+// A transaction creating a table of no columns at protocol (1, 2), with a checkpoint
+// every `interval` commits when given.
+Result<Transaction> BeginCreate(const Table& table,
+                                std::optional<int> interval = std::nullopt) {
+  DELTACPP_ASSIGN_OR_RAISE(auto create, Transaction::Begin(table));
+  create.SetProtocol(Protocol{1, 2, std::nullopt, std::nullopt});
+  Metadata metadata;
+  metadata.id = "t";
+  metadata.schema_string = R"({"type":"struct","fields":[]})";
+  if (interval) {
+    metadata.configuration[std::string(kCheckpointIntervalKey)] =
+        std::to_string(*interval);
+  }
+  create.SetMetadata(metadata);
+  return create;
+}
+
 TEST(CheckpointWriterTest, CheckpointReplaysToTheSameSnapshot) {
   for (const char* name :
        {"golden/dv-partitioned-with-checkpoint", "delta-rs/simple_table",
@@ -50,13 +68,7 @@ TEST(CheckpointWriterTest, CheckpointReplaysToTheSameSnapshot) {
 TEST(CheckpointWriterTest, CommitsCheckpointEveryInterval) {
   ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
   ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir.path().string()));
-  ASSERT_OK_AND_ASSIGN(auto create, Transaction::Begin(table));
-  create.SetProtocol(Protocol{1, 2, std::nullopt, std::nullopt});
-  Metadata metadata;
-  metadata.id = "t";
-  metadata.schema_string = R"({"type":"struct","fields":[]})";
-  metadata.configuration[std::string(kCheckpointIntervalKey)] = "3";
-  create.SetMetadata(metadata);
+  ASSERT_OK_AND_ASSIGN(auto create, BeginCreate(table, 3));
   ASSERT_OK(create.Commit(Operation{"CREATE TABLE", {}, {}}).status());
   for (int i = 1; i <= 7; ++i) {
     ASSERT_OK_AND_ASSIGN(auto append, Transaction::Begin(table));
@@ -118,13 +130,7 @@ TEST(CheckpointWriterTest, CheckpointKeepsLiveDomainsOnly) {
 TEST(CheckpointWriterTest, CheckpointAfterALostRaceHoldsTheWinner) {
   ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
   ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir.path().string()));
-  ASSERT_OK_AND_ASSIGN(auto create, Transaction::Begin(table));
-  create.SetProtocol(Protocol{1, 2, std::nullopt, std::nullopt});
-  Metadata metadata;
-  metadata.id = "t";
-  metadata.schema_string = R"({"type":"struct","fields":[]})";
-  metadata.configuration[std::string(kCheckpointIntervalKey)] = "2";
-  create.SetMetadata(metadata);
+  ASSERT_OK_AND_ASSIGN(auto create, BeginCreate(table, 2));
   AddFile first;
   first.path = "first.parquet";
   create.Add(first);
@@ -165,12 +171,7 @@ std::set<std::string> FilesIn(const std::filesystem::path& folder) {
 TEST(CheckpointWriterTest, RefusesTablesWithWriterFeaturesItDoesNotKnow) {
   ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
   ASSERT_OK_AND_ASSIGN(auto table, Table::Open(dir.path().string()));
-  ASSERT_OK_AND_ASSIGN(auto create, Transaction::Begin(table));
-  create.SetProtocol(Protocol{1, 2, std::nullopt, std::nullopt});
-  Metadata metadata;
-  metadata.id = "t";
-  metadata.schema_string = R"({"type":"struct","fields":[]})";
-  create.SetMetadata(metadata);
+  ASSERT_OK_AND_ASSIGN(auto create, BeginCreate(table));
   ASSERT_OK(create.Commit(Operation{"CREATE TABLE", {}, {}}).status());
   ASSERT_OK(testing::WriteCommit(
       dir.path(), 1,

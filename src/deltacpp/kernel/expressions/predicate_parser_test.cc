@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "deltacpp/testing/gtest_util.h"
+#include "deltacpp/testing/predicate_util.h"
 
 namespace deltacpp {
 namespace {
+
+using testing::Repeated;
+using testing::TreeDepth;
 
 std::string Reparsed(std::string_view text) {
   auto predicate = ParsePredicate(text);
@@ -136,18 +140,6 @@ TEST(PredicateParserTest, ErrorsNameThePositionAndWhatWasExpected) {
   ASSERT_RAISES_DELTA(kInvalidArgument, ParsePredicate("a NOT = 1"));
 }
 
-int Depth(const Predicate& node) {
-  int depth = 0;
-  for (const auto& child : node.children) depth = std::max(depth, Depth(*child));
-  return depth + 1;
-}
-
-std::string Repeated(std::string_view part, int times) {
-  std::string out;
-  for (int i = 0; i < times; ++i) out += part;
-  return out;
-}
-
 void ExpectTooDeep(const std::string& text) {
   auto parsed = ParsePredicate(text);
   ASSERT_RAISES_DELTA(kInvalidArgument, parsed);
@@ -185,9 +177,9 @@ TEST(PredicateParserTest, NestingUpToTheLimitIsRead) {
                                                    std::string(limit, ')')));
   EXPECT_EQ(parens->ToString(), "a = 1");
   ASSERT_OK_AND_ASSIGN(auto nots, ParsePredicate(Repeated("NOT ", limit - 1) + "flag"));
-  EXPECT_EQ(Depth(*nots), limit);
+  EXPECT_EQ(TreeDepth(*nots), limit);
   ASSERT_OK_AND_ASSIGN(auto minus, ParseExpression(Repeated("- ", limit - 1) + "b"));
-  EXPECT_EQ(Depth(*minus), limit);
+  EXPECT_EQ(TreeDepth(*minus), limit);
   ExpectTooDeep(Repeated("NOT ", limit) + "flag");
 }
 
@@ -222,29 +214,29 @@ TEST(PredicateParserTest, LongListsAndChainsStayShallow) {
   for (int i = 0; i < 20'000; ++i) values += (i == 0 ? "" : ", ") + std::to_string(i);
   ASSERT_OK_AND_ASSIGN(auto in, ParsePredicate("a IN (" + values + ")"));
   EXPECT_EQ(in->children.size(), 20'001u);
-  EXPECT_EQ(Depth(*in), 2);
+  EXPECT_EQ(TreeDepth(*in), 2);
   ASSERT_OK_AND_ASSIGN(auto not_in, ParsePredicate("a NOT IN (" + values + ")"));
-  EXPECT_EQ(Depth(*not_in), 3);
+  EXPECT_EQ(TreeDepth(*not_in), 3);
   // A generated list of alternatives: AND and OR group as balanced trees.
   std::string alternatives = "a = 0";
   for (int i = 1; i < 20'000; ++i) alternatives += " OR a = " + std::to_string(i);
   ASSERT_OK_AND_ASSIGN(auto any, ParsePredicate(alternatives));
   EXPECT_EQ(any->op, PredicateOp::kOr);
-  EXPECT_LE(Depth(*any), 17);
+  EXPECT_LE(TreeDepth(*any), 17);
   ASSERT_OK_AND_ASSIGN(auto all,
                        ParsePredicate("a > 0" + Repeated(" AND b > 0", 20'000)));
   EXPECT_EQ(all->op, PredicateOp::kAnd);
-  EXPECT_LE(Depth(*all), 17);
+  EXPECT_LE(TreeDepth(*all), 17);
   // Grouping keeps the order; a chain prints as one, however it is grouped.
   ASSERT_OK_AND_ASSIGN(auto four, ParsePredicate("a = 1 AND b = 2 AND c = 3 AND d = 4"));
-  EXPECT_EQ(Depth(*four), 4);
+  EXPECT_EQ(TreeDepth(*four), 4);
   EXPECT_EQ(four->children[0]->ToString(), "(a = 1 AND b = 2)");
   EXPECT_EQ(four->ToString(), "(a = 1 AND b = 2 AND c = 3 AND d = 4)");
   EXPECT_EQ(Reparsed("(a = 1 OR b = 2) OR (c = 3 OR d = 4 AND e)"),
             "(a = 1 OR b = 2 OR c = 3 OR (d = 4 AND e))");
   ASSERT_OK_AND_ASSIGN(auto again, ParsePredicate(any->ToString()));
   EXPECT_EQ(again->ToString(), any->ToString());
-  EXPECT_LE(Depth(*again), 17);
+  EXPECT_LE(TreeDepth(*again), 17);
 }
 
 // BETWEEN reads its operand twice: nested, the tree doubles at every level while the
