@@ -7,11 +7,14 @@
 // clash. See docs/internals/dependencies.md.)
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include <rapidjson/document.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -117,6 +120,89 @@ Status ParseJsonBounded(rapidjson::Document& document, std::string_view text,
   }
   document.Parse<kFlags>(text.data(), text.size());
   return Status::OK();
+}
+
+/// Forwards a JSON reader's events to a document, reading each number from its text
+/// with std::from_chars: correctly rounded, so that a double written as its shortest
+/// text reads back as the same double (RapidJSON's default parse can be an ulp off, and
+/// its full-precision parse has undefined behaviour on some inputs, as "0e40").
+class ExactNumberHandler {
+ public:
+  explicit ExactNumberHandler(rapidjson::Document& document) : document_(document) {}
+
+  bool RawNumber(const char* text, rapidjson::SizeType length, bool /*copy*/) {
+    const char* end = text + length;
+    if (std::none_of(text, end,
+                     [](char c) { return c == '.' || c == 'e' || c == 'E'; })) {
+      int64_t signed_value = 0;
+      if (auto [at, error] = std::from_chars(text, end, signed_value);
+          error == std::errc() && at == end) {
+        return document_.Int64(signed_value);
+      }
+      uint64_t unsigned_value = 0;
+      if (auto [at, error] = std::from_chars(text, end, unsigned_value);
+          error == std::errc() && at == end) {
+        return document_.Uint64(unsigned_value);
+      }
+    }
+    double value = 0;
+    auto [at, error] = std::from_chars(text, end, value);
+    if (at != end) return false;
+    if (error == std::errc::result_out_of_range) {
+      // Too small for a double reads as zero, as in RapidJSON; too big is an error.
+      const auto exponent =
+          std::find_if(text, end, [](char c) { return c == 'e' || c == 'E'; });
+      if (exponent == end || exponent + 1 == end || exponent[1] != '-') return false;
+      value = text[0] == '-' ? -0.0 : 0.0;
+    } else if (error != std::errc()) {
+      return false;
+    }
+    return document_.Double(value);
+  }
+  bool Null() { return document_.Null(); }
+  bool Bool(bool value) { return document_.Bool(value); }
+  bool Int(int value) { return document_.Int(value); }
+  bool Uint(unsigned value) { return document_.Uint(value); }
+  bool Int64(int64_t value) { return document_.Int64(value); }
+  bool Uint64(uint64_t value) { return document_.Uint64(value); }
+  bool Double(double value) { return document_.Double(value); }
+  bool String(const char* text, rapidjson::SizeType length, bool copy) {
+    return document_.String(text, length, copy);
+  }
+  bool StartObject() { return document_.StartObject(); }
+  bool Key(const char* text, rapidjson::SizeType length, bool copy) {
+    return document_.Key(text, length, copy);
+  }
+  bool EndObject(rapidjson::SizeType members) { return document_.EndObject(members); }
+  bool StartArray() { return document_.StartArray(); }
+  bool EndArray(rapidjson::SizeType elements) { return document_.EndArray(elements); }
+
+ private:
+  rapidjson::Document& document_;
+};
+
+/// As ParseJsonBounded, with every number read exactly (ExactNumberHandler). Returns
+/// whether `text` is one well-formed JSON value; if it is not, `document` is left null.
+template <typename... What>
+Result<bool> ParseJsonBoundedExactNumbers(rapidjson::Document& document,
+                                          std::string_view text, DeltaErrorCode code,
+                                          What&&... what) {
+  if (JsonNestsDeeperThan(text, kMaxJsonDepth)) {
+    return DeltaError(code, std::forward<What>(what)..., " nests JSON deeper than ",
+                      kMaxJsonDepth, " levels");
+  }
+  bool parsed = false;
+  auto parse = [&](rapidjson::Document& events) {
+    ExactNumberHandler handler(events);
+    rapidjson::MemoryStream bytes(text.data(), text.size());
+    rapidjson::Reader reader;
+    parsed =
+        !reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(bytes, handler).IsError();
+    return parsed;
+  };
+  document.SetNull();
+  document.Populate(parse);
+  return parsed;
 }
 
 /// The member `key` of object `object`, or nullptr when it is absent or JSON null.

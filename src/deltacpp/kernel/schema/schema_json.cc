@@ -237,13 +237,13 @@ const std::shared_ptr<arrow::DataType>& VariantStorageType() {
 
 Result<std::shared_ptr<arrow::Schema>> ParseSchemaJson(std::string_view schema_string) {
   rapidjson::Document doc;
-  // Full precision: a metadata number must read back as the double it was written from
+  // Exact numbers: a metadata number must read back as the double it was written from
   // (the default parse can be an ulp off, so a schema changed as it round-tripped).
-  DELTACPP_RETURN_NOT_OK(internal::ParseJsonBounded<rapidjson::kParseFullPrecisionFlag>(
-      doc, schema_string, DeltaErrorCode::kCorruptLog,
-      "invalid table schema: schemaString"));
-  const Value* type =
-      !doc.HasParseError() && doc.IsObject() ? FindMember(doc, "type") : nullptr;
+  DELTACPP_ASSIGN_OR_RAISE(const bool well_formed,
+                           internal::ParseJsonBoundedExactNumbers(
+                               doc, schema_string, DeltaErrorCode::kCorruptLog,
+                               "invalid table schema: schemaString"));
+  const Value* type = well_formed && doc.IsObject() ? FindMember(doc, "type") : nullptr;
   if (type == nullptr || !type->IsString() || StringOf(*type) != "struct") {
     return SchemaError("schemaString", "is not a JSON struct type");
   }
@@ -331,8 +331,7 @@ Status WriteField(const arrow::Field& field,
       rapidjson::Document parsed;
       // Too deep to be a value we wrote (a field of an input file, say): kept as text.
       const bool too_deep =
-          !internal::ParseJsonBounded<rapidjson::kParseFullPrecisionFlag>(
-               parsed, value, DeltaErrorCode::kInvalidArgument, "")
+          !internal::ParseJsonBounded(parsed, value, DeltaErrorCode::kInvalidArgument, "")
                .ok();
       if (too_deep || parsed.HasParseError()) {
         out.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));

@@ -92,7 +92,8 @@ TEST(SchemaJsonTest, MetadataNumbersReadBackAsWritten) {
   for (const char* number :
        {"474830000000000000000000000000000000000000000000000000000000"
         "000000000000000",
-        "0.30000000000000004", "1.7976931348623157e308", "5e-324"}) {
+        "0.30000000000000004", "1.7976931348623157e308", "5e-324", "0e40", "-0.0",
+        "1e-400", "-12", "18446744073709551615", "18446744073709551616"}) {
     ASSERT_OK_AND_ASSIGN(
         auto schema,
         ParseSchemaJson(Struct(
@@ -103,6 +104,13 @@ TEST(SchemaJsonTest, MetadataNumbersReadBackAsWritten) {
     ASSERT_OK_AND_ASSIGN(auto rewritten, SchemaToJson(*again));
     EXPECT_EQ(rewritten, written);
   }
+}
+
+TEST(SchemaJsonTest, MetadataNumbersTooBigForADoubleAreRefused) {
+  ASSERT_RAISES_DELTA(
+      kCorruptLog,
+      ParseSchemaJson(Struct({Field("c", "\"long\"", true, R"({"n":1e400})")})));
+  ASSERT_RAISES_DELTA(kCorruptLog, ParseSchemaJson(R"({"type":"struct","fields":[]} x)"));
 }
 
 TEST(SchemaJsonTest, RejectsBadSchemasWithTheColumnNamed) {
