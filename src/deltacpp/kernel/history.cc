@@ -5,6 +5,7 @@
 
 #include "deltacpp/kernel/actions/action_json.h"
 #include "deltacpp/kernel/log/log_segment.h"
+#include "deltacpp/kernel/table_configuration.h"
 
 namespace deltacpp {
 
@@ -44,28 +45,12 @@ Result<std::optional<CommitInfo>> ReadCommitInfo(const ObjectStore& store,
   return std::nullopt;
 }
 
-// The first version whose timestamp is its in-commit timestamp, if the table uses them.
-std::optional<int64_t> InCommitTimestampsFrom(const Metadata& metadata) {
-  auto enabled = metadata.configuration.find(std::string(kInCommitTimestampEnabledKey));
-  if (enabled == metadata.configuration.end() || enabled->second != "true") {
-    return std::nullopt;
-  }
-  int64_t from = 0;
-  auto since =
-      metadata.configuration.find(std::string(kInCommitTimestampEnablementVersionKey));
-  if (since != metadata.configuration.end()) {
-    std::from_chars(since->second.data(), since->second.data() + since->second.size(),
-                    from);
-  }
-  return from;
-}
-
 }  // namespace
 
 Result<std::vector<VersionTimestamp>> ListVersionTimestamps(const ObjectStore& store,
                                                             const Metadata& metadata) {
   DELTACPP_ASSIGN_OR_RAISE(auto commits, ListCommits(store));
-  const auto ict_from = InCommitTimestampsFrom(metadata);
+  const auto ict_from = TableConfiguration(metadata).in_commit_timestamps_from();
   std::vector<VersionTimestamp> timestamps;
   timestamps.reserve(commits.size());
   for (const auto& commit : commits) {

@@ -13,13 +13,6 @@
 
 namespace deltacpp {
 
-inline constexpr std::string_view kInCommitTimestampEnabledKey =
-    "delta.enableInCommitTimestamps";
-inline constexpr std::string_view kInCommitTimestampEnablementVersionKey =
-    "delta.inCommitTimestampEnablementVersion";
-inline constexpr std::string_view kInCommitTimestampEnablementTimestampKey =
-    "delta.inCommitTimestampEnablementTimestamp";
-
 struct VersionTimestamp {
   int64_t version = 0;
   /// Milliseconds since the epoch.

@@ -14,6 +14,7 @@
 #include "deltacpp/kernel/actions/actions.h"
 #include "deltacpp/kernel/schema/column_mapping.h"
 #include "deltacpp/kernel/table.h"
+#include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/kernel/table_features/feature_gate.h"
 #include "deltacpp/txn/transaction.h"
 
@@ -37,7 +38,8 @@ inline Result<Rewrite> BeginRewrite(const std::string& table_uri, std::string_vi
     return DeltaError(DeltaErrorCode::kTableNotFound, "no Delta table at ", table.uri(),
                       ": nothing to ", verb);
   }
-  DELTACPP_ASSIGN_OR_RAISE(auto mapping, GetColumnMappingMode(snapshot->metadata()));
+  DELTACPP_ASSIGN_OR_RAISE(
+      auto mapping, TableConfiguration(snapshot->metadata()).column_mapping_mode());
   if (mapping != ColumnMappingMode::kNone) {
     return DeltaError(DeltaErrorCode::kUnsupportedFeature, "table ", table.uri(),
                       " uses column mapping, which delta-cpp does not write yet");

@@ -13,6 +13,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/scan/compute_init.h"
 #include "deltacpp/scan/typed_value.h"
 
@@ -146,9 +147,10 @@ struct FileStatsCollector::Leaf {
 };
 
 Result<StatsColumns> StatsColumns::FromConfiguration(const StringMap& configuration) {
+  const TableConfiguration settings(configuration);
   StatsColumns columns;
-  auto named = configuration.find("delta.dataSkippingStatsColumns");
-  if (named != configuration.end()) {
+  if (const auto named = settings.data_skipping_stats_columns()) {
+    const std::string& text = *named;
     columns.named.emplace();
     std::vector<std::string> path;
     std::string name;
@@ -162,7 +164,7 @@ Result<StatsColumns> StatsColumns::FromConfiguration(const StringMap& configurat
               : (first == std::string::npos ? "" : name.substr(first, last - first + 1));
       if (trimmed.empty()) {
         return DeltaError(DeltaErrorCode::kInvalidArgument,
-                          "delta.dataSkippingStatsColumns '", named->second,
+                          table_property::kDataSkippingStatsColumns, " '", text,
                           "' has an empty column name");
       }
       path.push_back(std::move(trimmed));
@@ -170,7 +172,6 @@ Result<StatsColumns> StatsColumns::FromConfiguration(const StringMap& configurat
       was_quoted = false;
       return Status::OK();
     };
-    const std::string& text = named->second;
     for (size_t i = 0; i < text.size(); ++i) {
       const char c = text[i];
       if (c == '`') {
@@ -194,7 +195,7 @@ Result<StatsColumns> StatsColumns::FromConfiguration(const StringMap& configurat
     }
     if (quoted) {
       return DeltaError(DeltaErrorCode::kInvalidArgument,
-                        "delta.dataSkippingStatsColumns '", text,
+                        table_property::kDataSkippingStatsColumns, " '", text,
                         "' has an unclosed backquote");
     }
     if (!text.empty()) {
@@ -203,15 +204,14 @@ Result<StatsColumns> StatsColumns::FromConfiguration(const StringMap& configurat
     }
     return columns;
   }
-  auto count = configuration.find("delta.dataSkippingNumIndexedCols");
-  if (count != configuration.end()) {
+  if (const auto count = settings.data_skipping_num_indexed_cols()) {
     int value = 0;
-    const char* begin = count->second.data();
-    const char* end = begin + count->second.size();
+    const char* begin = count->data();
+    const char* end = begin + count->size();
     auto [rest, error] = std::from_chars(begin, end, value);
     if (error != std::errc() || rest != end || value < -1) {
       return DeltaError(DeltaErrorCode::kInvalidArgument,
-                        "delta.dataSkippingNumIndexedCols is '", count->second,
+                        table_property::kDataSkippingNumIndexedCols, " is '", *count,
                         "', not an integer >= -1");
     }
     columns.first_leaves = value;

@@ -19,6 +19,7 @@
 #include "deltacpp/kernel/schema/column_mapping.h"
 #include "deltacpp/kernel/schema/schema_json.h"
 #include "deltacpp/kernel/table.h"
+#include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/ops/commit_parts.h"
 #include "deltacpp/ops/write_schema.h"
 #include "deltacpp/ops/z_order.h"
@@ -37,27 +38,18 @@ using internal::JsonStringArray;
 // Rows handed to the writer at once when a sorted partition is written out.
 constexpr int64_t kWriteSliceRows = 64 * 1024;
 
-// "104857600" (bytes), as Delta Spark and delta-rs read delta.targetFileSize.
 Result<int64_t> TargetFileSize(const OptimizeOptions& options, const Metadata& metadata,
                                const std::string& table_uri) {
   int64_t target = kDefaultOptimizeTargetFileSize;
   if (options.target_file_size.has_value()) {
     target = *options.target_file_size;
   } else {
-    auto property = metadata.configuration.find(std::string(kTargetFileSizeKey));
-    if (property != metadata.configuration.end()) {
-      const std::string& text = property->second;
-      const bool digits = !text.empty() && text.size() <= 18 &&
-                          std::all_of(text.begin(), text.end(), [](char c) {
-                            return std::isdigit(static_cast<unsigned char>(c));
-                          });
-      if (!digits) {
-        return DeltaError(DeltaErrorCode::kInvalidArgument, "table ", table_uri, " sets ",
-                          kTargetFileSizeKey, " to '", text,
-                          "', which is not a number of bytes");
-      }
-      target = std::stoll(text);
+    auto property = TableConfiguration(metadata).target_file_size();
+    if (!property.ok()) {
+      return property.status().WithMessage("table ", table_uri, ": ",
+                                           property.status().message());
     }
+    target = property->value_or(target);
   }
   if (target < 1) {
     return DeltaError(DeltaErrorCode::kInvalidArgument,

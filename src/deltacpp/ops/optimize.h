@@ -27,9 +27,8 @@
 
 namespace deltacpp {
 
-/// The table property giving the size (bytes) optimize aims its files at.
-inline constexpr std::string_view kTargetFileSizeKey = "delta.targetFileSize";
-/// Without that property: 100 MiB, as delta-rs.
+/// The size (bytes) optimize aims its files at without delta.targetFileSize
+/// (TableConfiguration::target_file_size): 100 MiB, as delta-rs.
 inline constexpr int64_t kDefaultOptimizeTargetFileSize = 100 * 1024 * 1024;
 /// The name of the commits optimize makes (Delta Spark's DeltaOperations.Optimize).
 inline constexpr std::string_view kOptimizeOperation = "OPTIMIZE";

@@ -11,6 +11,7 @@
 #include <arrow/util/uri.h>
 
 #include "deltacpp/kernel/deletion_vectors/dv_reader.h"
+#include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/kernel/table_features/feature_gate.h"
 #include "deltacpp/txn/log_cleanup.h"
 #include "deltacpp/txn/transaction.h"
@@ -20,15 +21,6 @@ namespace deltacpp {
 namespace {
 
 constexpr int64_t kMillisPerHour = 3600 * 1000;
-
-std::string Lower(std::string_view text) {
-  std::string lower;
-  lower.reserve(text.size());
-  for (char c : text) {
-    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return lower;
-}
 
 // "168 hours", "0.5 hours": retentions are talked about in hours (Spark's RETAIN n
 // HOURS, deltalake's retention_hours).
@@ -75,11 +67,9 @@ class HiddenNames {
  public:
   explicit HiddenNames(const Metadata& metadata)
       : partition_columns_(metadata.partition_columns) {
-    auto formats =
-        metadata.configuration.find(std::string(kUniversalFormatEnabledFormatsKey));
-    if (formats != metadata.configuration.end()) {
-      iceberg_ = Lower(formats->second).find("iceberg") != std::string::npos;
-    }
+    // UniForm keeps Iceberg metadata in a top-level `metadata/` folder, which vacuum
+    // leaves alone as Delta Spark does.
+    iceberg_ = TableConfiguration(metadata).iceberg_enabled();
   }
 
   bool IsHidden(std::string_view name) const {
@@ -231,20 +221,6 @@ Result<int64_t> CommitVacuumOperation(const Table& table, std::string_view name,
 
 }  // namespace
 
-Result<int64_t> DeletedFileRetentionMillis(const Metadata& metadata) {
-  auto value = metadata.configuration.find(std::string(kDeletedFileRetentionDurationKey));
-  if (value == metadata.configuration.end()) {
-    return ParseIntervalMillis(kDefaultDeletedFileRetentionDuration);
-  }
-  auto millis = ParseIntervalMillis(value->second);
-  if (!millis.ok()) {
-    return millis.status().WithMessage("table property ",
-                                       kDeletedFileRetentionDurationKey, ": ",
-                                       millis.status().message());
-  }
-  return millis;
-}
-
 Result<VacuumResult> Vacuum(const Table& table, int64_t now_ms,
                             const VacuumOptions& options) {
   DELTACPP_ASSIGN_OR_RAISE(auto snapshot, table.LatestSnapshot());
@@ -255,7 +231,8 @@ Result<VacuumResult> Vacuum(const Table& table, int64_t now_ms,
     return supported.WithMessage("cannot vacuum table ", uri, ": ", supported.message());
   }
 
-  auto table_retention = DeletedFileRetentionMillis(snapshot->metadata());
+  auto table_retention =
+      TableConfiguration(snapshot->metadata()).deleted_file_retention_millis();
   if (!table_retention.ok()) {
     return table_retention.status().WithMessage("cannot vacuum table ", uri, ": ",
                                                 table_retention.status().message());
@@ -272,8 +249,8 @@ Result<VacuumResult> Vacuum(const Table& table, int64_t now_ms,
     return DeltaError(
         DeltaErrorCode::kInvalidArgument, "cannot vacuum table ", uri,
         " with a retention of ", FormatHours(result.retention_ms),
-        ": the table's retention (", kDeletedFileRetentionDurationKey, ") is ",
-        FormatHours(*table_retention),
+        ": the table's retention (", table_property::kDeletedFileRetentionDuration,
+        ") is ", FormatHours(*table_retention),
         ", and deleting files younger than that may break readers of older versions and "
         "writers still in progress; use a retention of at least ",
         FormatHours(*table_retention), ", or turn the retention check off");

@@ -25,24 +25,10 @@
 
 namespace deltacpp {
 
-inline constexpr std::string_view kDeletedFileRetentionDurationKey =
-    "delta.deletedFileRetentionDuration";
-inline constexpr std::string_view kDefaultDeletedFileRetentionDuration =
-    "interval 1 week";
-/// With "iceberg" among its formats (UniForm) a table keeps Iceberg metadata in a
-/// top-level `metadata/` folder, which vacuum leaves alone as Delta Spark does.
-inline constexpr std::string_view kUniversalFormatEnabledFormatsKey =
-    "delta.universalFormat.enabledFormats";
-
 /// The names of the commits vacuum records (Delta Spark's DeltaOperations.VacuumStart
 /// and VacuumEnd; delta-rs writes the same).
 inline constexpr std::string_view kVacuumStartOperation = "VACUUM START";
 inline constexpr std::string_view kVacuumEndOperation = "VACUUM END";
-
-/// How long removed files are kept for readers of older versions:
-/// delta.deletedFileRetentionDuration, default one week. Fails with kInvalidArgument
-/// when the property does not parse (ParseIntervalMillis, txn/log_cleanup.h).
-DELTACPP_EXPORT Result<int64_t> DeletedFileRetentionMillis(const Metadata& metadata);
 
 enum class VacuumMode {
   /// Only the files of expired tombstones (and their deletion vector files), found in

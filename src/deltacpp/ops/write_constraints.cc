@@ -13,6 +13,7 @@
 #include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/kernel/json_internal.h"
 #include "deltacpp/kernel/schema/schema_json.h"
+#include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/scan/bind_predicate.h"
 #include "deltacpp/scan/compute_init.h"
 #include "deltacpp/scan/row_filter.h"
@@ -27,7 +28,6 @@ namespace {
 // Columns").
 constexpr std::string_view kInvariantsKey = "delta.invariants";
 constexpr std::string_view kGenerationExpressionKey = "delta.generationExpression";
-constexpr std::string_view kConstraintPrefix = "delta.constraints.";
 
 Status Invalid(const std::string& message) {
   return DeltaError(DeltaErrorCode::kInvalidArgument, message);
@@ -40,11 +40,6 @@ Status WithContext(const Status& status, const std::string& context) {
     return Invalid(context + ": " + status.message());
   }
   return status.WithMessage(context, ": ", status.message());
-}
-
-std::string Lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
 }
 
 const std::string* MetadataValue(const arrow::Field& field, std::string_view key) {
@@ -221,14 +216,8 @@ Result<WriteConstraints> WriteConstraints::Make(
     constraints.checks_.push_back(Check{description, std::move(condition)});
   }
 
-  // Delta Spark matches the prefix in any case (its names are lower case).
-  for (const auto& [key, sql] : configuration) {
-    if (key.size() <= kConstraintPrefix.size() ||
-        Lower(key.substr(0, kConstraintPrefix.size())) != kConstraintPrefix) {
-      continue;
-    }
-    const std::string description =
-        "CHECK constraint " + key.substr(kConstraintPrefix.size()) + " (" + sql + ")";
+  for (const auto& [name, sql] : TableConfiguration(configuration).check_constraints()) {
+    const std::string description = "CHECK constraint " + name + " (" + sql + ")";
     auto bound = BoundCondition(sql, schema);
     if (!bound.ok()) return WithContext(bound.status(), description);
     DELTACPP_ASSIGN_OR_RAISE(auto condition, bind(ToArrowExpression(**bound)));

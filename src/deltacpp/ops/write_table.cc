@@ -19,6 +19,7 @@
 #include "deltacpp/kernel/schema/column_mapping.h"
 #include "deltacpp/kernel/schema/schema_json.h"
 #include "deltacpp/kernel/table.h"
+#include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/kernel/table_features/feature_gate.h"
 #include "deltacpp/ops/change_data_writer.h"
 #include "deltacpp/ops/commit_parts.h"
@@ -415,7 +416,8 @@ Result<WriteResult> Write(const std::string& table_uri, arrow::RecordBatchReader
       result.version = snapshot->version();
       return result;
     }
-    DELTACPP_ASSIGN_OR_RAISE(auto mapping, GetColumnMappingMode(snapshot->metadata()));
+    DELTACPP_ASSIGN_OR_RAISE(
+        auto mapping, TableConfiguration(snapshot->metadata()).column_mapping_mode());
     if (mapping != ColumnMappingMode::kNone) {
       return DeltaError(DeltaErrorCode::kUnsupportedFeature, "table ", table.uri(),
                         " uses column mapping, which delta-cpp does not write yet");
@@ -486,9 +488,7 @@ Result<WriteResult> Write(const std::string& table_uri, arrow::RecordBatchReader
   if (options.replace_where != nullptr) {
     DELTACPP_ASSIGN_OR_RAISE(plan.replace_where,
                              BindPredicate(options.replace_where, *plan.schema));
-    if (snapshot != nullptr &&
-        metadata.configuration.count("delta.enableChangeDataFeed") != 0 &&
-        metadata.configuration.at("delta.enableChangeDataFeed") == "true") {
+    if (snapshot != nullptr && TableConfiguration(metadata).change_data_feed_enabled()) {
       for (const auto& column : ReferencedColumns(plan.replace_where)) {
         if (std::find(plan.partitions.begin(), plan.partitions.end(),
                       column->column[0]) == plan.partitions.end()) {
@@ -596,8 +596,7 @@ Result<WriteResult> DeleteRows(const std::string& table_uri,
                            StatsColumns::FromConfiguration(metadata.configuration));
   txn.SetReadsData(true);
   TableWriter writer(table, txn, delete_options, std::move(plan), std::move(files));
-  auto cdf = metadata.configuration.find(std::string(kEnableChangeDataFeedKey));
-  if (cdf != metadata.configuration.end() && cdf->second == "true") {
+  if (TableConfiguration(metadata).change_data_feed_enabled()) {
     writer.RecordChangeData(table, options.data_files);
   }
   DELTACPP_RETURN_NOT_OK(writer.RemoveMatchingRows());

@@ -24,6 +24,7 @@
 #include "deltacpp/kernel/history.h"
 #include "deltacpp/kernel/schema/column_mapping.h"
 #include "deltacpp/kernel/table.h"
+#include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/python/arrow_capsule.h"
 #include "deltacpp/python/bindings.h"
 #include "deltacpp/python/errors.h"
@@ -94,7 +95,8 @@ std::shared_ptr<arrow::Array> TypedPartitionValues(const Snapshot& snapshot) {
   if (columns.empty()) return nullptr;
   arrow::FieldVector fields;
   arrow::ArrayVector arrays;
-  const auto mode = ValueOrThrow(GetColumnMappingMode(snapshot.metadata()));
+  const auto mode =
+      ValueOrThrow(TableConfiguration(snapshot.metadata()).column_mapping_mode());
   for (const auto& column : columns) {
     auto field = snapshot.schema()->GetFieldByName(column);
     // The log keys partition values by physical name (column mapping).
@@ -126,7 +128,8 @@ std::shared_ptr<arrow::Table> AddActions(const SnapshotHandle& handle) {
   auto values = std::make_shared<arrow::StringBuilder>(pool);
   arrow::MapBuilder partitions(pool, keys, values);
   const Snapshot& snapshot = *handle.snapshot;
-  const auto mode = ValueOrThrow(GetColumnMappingMode(snapshot.metadata()));
+  const auto mode =
+      ValueOrThrow(TableConfiguration(snapshot.metadata()).column_mapping_mode());
   std::map<std::string, std::string> logical_name;  // physical -> logical
   for (const auto& column : snapshot.partition_columns()) {
     auto field = snapshot.schema()->GetFieldByName(column);

@@ -11,6 +11,7 @@
 #include "deltacpp/kernel/deletion_vectors/dv_reader.h"
 #include "deltacpp/kernel/history.h"
 #include "deltacpp/kernel/log/log_path.h"
+#include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/scan/bind_predicate.h"
 #include "deltacpp/scan/data_file_reader.h"
 #include "deltacpp/scan/row_filter.h"
@@ -150,7 +151,8 @@ Result<std::shared_ptr<ChangeDataScan>> ChangeDataScanBuilder::Build() const {
   output_fields.push_back(
       arrow::field(std::string(kCommitTimestampColumn), timestamp_type));
   auto output_schema = arrow::schema(output_fields);
-  DELTACPP_ASSIGN_OR_RAISE(auto mode, GetColumnMappingMode(end->metadata()));
+  DELTACPP_ASSIGN_OR_RAISE(auto mode,
+                           TableConfiguration(end->metadata()).column_mapping_mode());
 
   auto data_context = std::make_shared<ScanContext>();
   data_context->snapshot = end;
@@ -207,11 +209,10 @@ Result<std::shared_ptr<ChangeDataScan>> ChangeDataScanBuilder::Build() const {
         if (remove->data_change) changes.removes.push_back(std::move(*remove));
       }
     }
-    auto enabled = metadata.configuration.find(std::string(kEnableChangeDataFeedKey));
-    if (enabled == metadata.configuration.end() || enabled->second != "true") {
+    if (!TableConfiguration(metadata).change_data_feed_enabled()) {
       return DeltaError(DeltaErrorCode::kInvalidArgument, "table ", table_.uri(),
                         " did not record change data at version ", version, " (",
-                        kEnableChangeDataFeedKey, " was not true)");
+                        table_property::kEnableChangeDataFeed, " was not true)");
     }
     auto timestamp = timestamp_of.find(version);
     if (timestamp == timestamp_of.end()) {

@@ -9,6 +9,7 @@
 
 #include "deltacpp/kernel/json_internal.h"
 #include "deltacpp/kernel/schema/column_mapping.h"
+#include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/scan/bind_predicate.h"
 #include "deltacpp/scan/partition_values.h"
 #include "deltacpp/scan/typed_value.h"
@@ -80,7 +81,8 @@ std::optional<int> CompareWith(const std::shared_ptr<arrow::Scalar>& bound,
 Result<std::shared_ptr<const DataSkipping>> DataSkipping::Make(PredicatePtr bound,
                                                                const Snapshot& snapshot) {
   auto skipping = std::shared_ptr<DataSkipping>(new DataSkipping());
-  DELTACPP_ASSIGN_OR_RAISE(auto mode, GetColumnMappingMode(snapshot.metadata()));
+  DELTACPP_ASSIGN_OR_RAISE(auto mode,
+                           TableConfiguration(snapshot.metadata()).column_mapping_mode());
   const auto& partitions = snapshot.partition_columns();
   for (const auto& node : ReferencedColumns(bound)) {
     Column column;

@@ -1,5 +1,6 @@
 #include "deltacpp/scan/scan.h"
 
+#include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/scan/bind_predicate.h"
 #include "deltacpp/scan/data_file_reader.h"
 #include "deltacpp/scan/data_skipping.h"
@@ -47,7 +48,8 @@ Result<std::shared_ptr<Scan>> ScanBuilder::Build() const {
     DELTACPP_ASSIGN_OR_RAISE(context->row_filter,
                              ToArrowExpression(*filter).Bind(*context->read_schema));
   }
-  DELTACPP_ASSIGN_OR_RAISE(context->mode, GetColumnMappingMode(snapshot_->metadata()));
+  DELTACPP_ASSIGN_OR_RAISE(
+      context->mode, TableConfiguration(snapshot_->metadata()).column_mapping_mode());
   DELTACPP_RETURN_NOT_OK(context->Prepare(batch_size_));
   auto scan = std::shared_ptr<Scan>(new Scan());
   scan->snapshot_ = snapshot_;

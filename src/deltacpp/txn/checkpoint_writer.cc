@@ -181,18 +181,6 @@ Status AppendRow(arrow::RecordBatchBuilder& batch, int column, Fill&& fill) {
 
 }  // namespace
 
-int64_t CheckpointInterval(const Metadata& metadata) {
-  auto value = metadata.configuration.find(std::string(kCheckpointIntervalKey));
-  if (value == metadata.configuration.end()) return kDefaultCheckpointInterval;
-  int64_t interval = 0;
-  const auto& text = value->second;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), interval);
-  if (error != std::errc() || end != text.data() + text.size() || interval < 1) {
-    return kDefaultCheckpointInterval;
-  }
-  return interval;
-}
-
 Status CheckLogWriteSupported(const Protocol& protocol) {
   Protocol gated = protocol;
   if (gated.writer_features.has_value()) {

@@ -10,9 +10,6 @@
 
 namespace deltacpp {
 
-inline constexpr std::string_view kCheckpointIntervalKey = "delta.checkpointInterval";
-inline constexpr int64_t kDefaultCheckpointInterval = 10;
-
 /// Writes the classic single-file checkpoint of `snapshot`
 /// (`_delta_log/<version>.checkpoint.parquet`: its protocol, metadata, app transactions,
 /// domain metadata, live files and tombstones, one action per row, stats as JSON), then
@@ -32,8 +29,5 @@ DELTACPP_EXPORT Status WriteCheckpoint(const Snapshot& snapshot);
 /// cleanup to leave a checkpoint at its boundary (txn/log_cleanup.h always does).
 /// Otherwise fails with kUnsupportedFeature naming the features.
 DELTACPP_EXPORT Status CheckLogWriteSupported(const Protocol& protocol);
-
-/// The table's checkpoint interval (delta.checkpointInterval, default 10).
-DELTACPP_EXPORT int64_t CheckpointInterval(const Metadata& metadata);
 
 }  // namespace deltacpp

@@ -9,6 +9,7 @@
 #include "deltacpp/kernel/log/checkpoint_reader.h"
 #include "deltacpp/kernel/log/log_segment.h"
 #include "deltacpp/kernel/table.h"
+#include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/testing/gtest_util.h"
 #include "deltacpp/testing/temp_dir.h"
 #include "deltacpp/testing/test_tables.h"
@@ -28,7 +29,7 @@ Result<Transaction> BeginCreate(const Table& table,
   metadata.id = "t";
   metadata.schema_string = R"({"type":"struct","fields":[]})";
   if (interval) {
-    metadata.configuration[std::string(kCheckpointIntervalKey)] =
+    metadata.configuration[std::string(table_property::kCheckpointInterval)] =
         std::to_string(*interval);
   }
   create.SetMetadata(metadata);
@@ -97,7 +98,7 @@ TEST(CheckpointWriterTest, CheckpointKeepsLiveDomainsOnly) {
   Metadata metadata;
   metadata.id = "t";
   metadata.schema_string = R"({"type":"struct","fields":[]})";
-  metadata.configuration[std::string(kCheckpointIntervalKey)] = "2";
+  metadata.configuration[std::string(table_property::kCheckpointInterval)] = "2";
   create.SetMetadata(metadata);
   create.SetDomainMetadata(DomainMetadata{"app.kept", R"({"k":1})", false});
   create.SetDomainMetadata(DomainMetadata{"app.dropped", "d", false});

@@ -12,32 +12,13 @@
 
 #include "deltacpp/common/status.h"
 #include "deltacpp/kernel/snapshot.h"
+#include "deltacpp/kernel/table_configuration.h"
 
 namespace deltacpp {
 
-inline constexpr std::string_view kLogRetentionDurationKey = "delta.logRetentionDuration";
-inline constexpr std::string_view kDefaultLogRetentionDuration = "interval 30 days";
-inline constexpr std::string_view kEnableExpiredLogCleanupKey =
-    "delta.enableExpiredLogCleanup";
-
-/// A duration in Delta Spark's calendar-interval syntax, in milliseconds: an optional
-/// "interval", then one or more "<integer> <unit>" pairs, case-insensitive, with the
-/// units (singular or plural) week, day, hour, minute, second, millisecond and
-/// microsecond ("interval 30 days", "2 weeks", "interval 1 day 12 hours"); seconds may
-/// have a fraction ("1.5 seconds"). Fails with kInvalidArgument for anything else, for
-/// months and years (not a fixed length, so Delta refuses them too), for a negative
-/// total and for one that overflows.
-DELTACPP_EXPORT Result<int64_t> ParseIntervalMillis(std::string_view text);
-
-/// The log retention of a table: delta.logRetentionDuration, default 30 days. Fails with
-/// kInvalidArgument when the property does not parse (ParseIntervalMillis).
-DELTACPP_EXPORT Result<int64_t> LogRetentionMillis(const Metadata& metadata);
-
-/// False only when the table sets delta.enableExpiredLogCleanup to "false".
-DELTACPP_EXPORT bool ExpiredLogCleanupEnabled(const Metadata& metadata);
-
 struct LogCleanupOptions {
-  /// The retention to apply instead of the table's delta.logRetentionDuration.
+  /// The retention to apply instead of the table's delta.logRetentionDuration
+  /// (TableConfiguration::log_retention_millis).
   std::optional<int64_t> retention_ms;
   /// Only report what would be deleted.
   bool dry_run = false;

@@ -11,6 +11,7 @@
 #include "deltacpp/kernel/history.h"
 #include "deltacpp/kernel/log/log_path.h"
 #include "deltacpp/kernel/table.h"
+#include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/testing/gtest_util.h"
 #include "deltacpp/testing/temp_dir.h"
 #include "deltacpp/testing/test_tables.h"
@@ -37,52 +38,6 @@ int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-TEST(ParseIntervalTest, ReadsSparkIntervals) {
-  auto millis = [](std::string_view text) {
-    auto parsed = ParseIntervalMillis(text);
-    EXPECT_TRUE(parsed.ok()) << text << ": " << parsed.status().ToString();
-    return parsed.ValueOr(-1);
-  };
-  EXPECT_EQ(millis("interval 30 days"), 30 * kDayMs);
-  EXPECT_EQ(millis("interval 1 hours"), 3600000);
-  EXPECT_EQ(millis("interval 1 hour"), 3600000);
-  EXPECT_EQ(millis("2 weeks"), 14 * kDayMs);
-  EXPECT_EQ(millis("  INTERVAL 1 Day 12 Hours "), kDayMs + kDayMs / 2);
-  EXPECT_EQ(millis("interval 90 minutes"), 90 * 60000);
-  EXPECT_EQ(millis("interval 1.5 seconds"), 1500);
-  EXPECT_EQ(millis("interval 250 milliseconds 1000 microseconds"), 251);
-  EXPECT_EQ(millis("interval 2 days -1 day"), kDayMs);
-  EXPECT_EQ(millis("interval 0 days"), 0);
-}
-
-TEST(ParseIntervalTest, RefusesGarbage) {
-  for (const char* text :
-       {"", "interval", "30", "days", "30 dayz", "interval 1 month", "2 years",
-        "interval -1 days", "abc days", "1.5 days", "1. seconds", "1.1234567 seconds",
-        "999999999999999 weeks", "30 days 4", "30days"}) {
-    SCOPED_TRACE(text);
-    ASSERT_RAISES_DELTA(kInvalidArgument, ParseIntervalMillis(text));
-  }
-  auto month = ParseIntervalMillis("interval 1 month");
-  EXPECT_NE(month.status().message().find("months and years"), std::string::npos);
-}
-
-TEST(ParseIntervalTest, TablePropertiesAndDefaults) {
-  Metadata metadata;
-  ASSERT_OK_AND_ASSIGN(int64_t retention, LogRetentionMillis(metadata));
-  EXPECT_EQ(retention, 30 * kDayMs);
-  EXPECT_TRUE(ExpiredLogCleanupEnabled(metadata));
-  metadata.configuration[std::string(kLogRetentionDurationKey)] = "interval 2 days";
-  metadata.configuration[std::string(kEnableExpiredLogCleanupKey)] = "False";
-  ASSERT_OK_AND_ASSIGN(retention, LogRetentionMillis(metadata));
-  EXPECT_EQ(retention, 2 * kDayMs);
-  EXPECT_FALSE(ExpiredLogCleanupEnabled(metadata));
-  metadata.configuration[std::string(kLogRetentionDurationKey)] = "soon";
-  auto bad = LogRetentionMillis(metadata);
-  ASSERT_RAISES_DELTA(kInvalidArgument, bad);
-  EXPECT_NE(bad.status().message().find("delta.logRetentionDuration"), std::string::npos);
 }
 
 class LogCleanupTest : public ::testing::Test {
@@ -268,7 +223,7 @@ TEST_F(LogCleanupTest, FileTimesAreMadeToIncreaseWithVersions) {
 }
 
 TEST_F(LogCleanupTest, RetentionComesFromTheTableOrTheOptions) {
-  MakeTable(6, {{std::string(kLogRetentionDurationKey), "interval 2 days"}});
+  MakeTable(6, {{std::string(table_property::kLogRetentionDuration), "interval 2 days"}});
   Checkpoint(3);
   Age(0, 4, 5);
   ASSERT_OK_AND_ASSIGN(auto result, Cleanup(LogCleanupOptions{10 * kDayMs, true}));
@@ -279,7 +234,7 @@ TEST_F(LogCleanupTest, RetentionComesFromTheTableOrTheOptions) {
 }
 
 TEST_F(LogCleanupTest, BadRetentionPropertyFails) {
-  MakeTable(2, {{std::string(kLogRetentionDurationKey), "a while"}});
+  MakeTable(2, {{std::string(table_property::kLogRetentionDuration), "a while"}});
   auto result = Cleanup();
   ASSERT_RAISES_DELTA(kInvalidArgument, result);
   EXPECT_NE(result.status().message().find(dir_->path().string()), std::string::npos)
@@ -318,8 +273,8 @@ TEST_F(LogCleanupTest, RefusesTablesWithWriterFeaturesItDoesNotHonour) {
 // The committer cleans up after the checkpoints it writes, unless the table says not to.
 TEST_F(LogCleanupTest, CommitterCleansUpAfterItsCheckpoint) {
   const CommitOptions defaults;
-  MakeTable(9, {{std::string(kCheckpointIntervalKey), "5"}}, Protocol{1, 2, {}, {}},
-            defaults);
+  MakeTable(9, {{std::string(table_property::kCheckpointInterval), "5"}},
+            Protocol{1, 2, {}, {}}, defaults);
   EXPECT_EQ(LogFiles().count(CheckpointFileName(5)), 1u);
   Age(0, 9, 40);
   Append(defaults);  // version 10: a checkpoint, then cleanup up to checkpoint 5
@@ -332,8 +287,8 @@ TEST_F(LogCleanupTest, CommitterCleansUpAfterItsCheckpoint) {
 TEST_F(LogCleanupTest, CommitterKeepsTheLogWhenCleanupIsDisabled) {
   const CommitOptions defaults;
   MakeTable(9,
-            {{std::string(kCheckpointIntervalKey), "5"},
-             {std::string(kEnableExpiredLogCleanupKey), "false"}},
+            {{std::string(table_property::kCheckpointInterval), "5"},
+             {std::string(table_property::kEnableExpiredLogCleanup), "false"}},
             Protocol{1, 2, {}, {}}, defaults);
   Age(0, 9, 40);
   Append(defaults);

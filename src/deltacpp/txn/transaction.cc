@@ -9,6 +9,7 @@
 #include "deltacpp/kernel/actions/action_writer.h"
 #include "deltacpp/kernel/history.h"
 #include "deltacpp/kernel/log/log_path.h"
+#include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/kernel/table_features/feature_gate.h"
 #include "deltacpp/kernel/table_features/table_feature.h"
 #include "deltacpp/txn/checkpoint_writer.h"
@@ -44,15 +45,6 @@ int64_t NowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-bool IsTrue(const Metadata& metadata, std::string_view key) {
-  auto value = metadata.configuration.find(std::string(key));
-  return value != metadata.configuration.end() && value->second == "true";
-}
-
-bool InCommitTimestampsEnabled(const Metadata& metadata) {
-  return IsTrue(metadata, kInCommitTimestampEnabledKey);
 }
 
 bool HasWriterFeature(const Protocol& protocol, std::string_view feature) {
@@ -114,7 +106,7 @@ int64_t Transaction::read_version() const {
 
 std::optional<Protocol> Transaction::ProtocolToCommit(const Metadata& metadata) const {
   std::optional<Protocol> protocol = protocol_;
-  if (InCommitTimestampsEnabled(metadata)) {
+  if (TableConfiguration(metadata).in_commit_timestamps_enabled()) {
     const Protocol& current = protocol ? *protocol : read_snapshot_->protocol();
     if (!HasWriterFeature(current, table_features::kInCommitTimestamp)) {
       protocol = WithWriterFeature(current, table_features::kInCommitTimestamp);
@@ -186,9 +178,10 @@ std::vector<Action> Transaction::Actions(const Operation& operation, int64_t ver
     if (in_commit_timestamp.has_value() && read_snapshot_ != nullptr) {
       const Metadata& before = read_snapshot_->metadata();
       auto& config = metadata.configuration;
-      const std::string version_key(kInCommitTimestampEnablementVersionKey);
-      const std::string timestamp_key(kInCommitTimestampEnablementTimestampKey);
-      if (!InCommitTimestampsEnabled(before)) {
+      const std::string version_key(table_property::kInCommitTimestampEnablementVersion);
+      const std::string timestamp_key(
+          table_property::kInCommitTimestampEnablementTimestamp);
+      if (!TableConfiguration(before).in_commit_timestamps_enabled()) {
         // This commit turns them on: earlier versions keep file times (PROTOCOL.md,
         // "Writer Requirements for In-Commit Timestamps", 4).
         config[version_key] = std::to_string(version);
@@ -275,7 +268,7 @@ Status Transaction::CheckConflicts(int64_t winning_version,
 
 Result<int64_t> Transaction::ReadVersionTimestamp() const {
   const Snapshot& snapshot = *read_snapshot_;
-  if (InCommitTimestampsEnabled(snapshot.metadata())) {
+  if (TableConfiguration(snapshot.metadata()).in_commit_timestamps_enabled()) {
     // The newest commit replayed is the read version's, when the snapshot did not
     // start at a checkpoint of that very version.
     const auto& latest = snapshot.latest_commit_info();
@@ -303,7 +296,7 @@ void Transaction::AfterCommit(int64_t version, std::vector<std::vector<Action>> 
                               const Metadata& metadata,
                               const CommitOptions& options) const {
   if (!options.checkpoint || version == 0 ||
-      version % CheckpointInterval(metadata) != 0) {
+      version % TableConfiguration(metadata).checkpoint_interval() != 0) {
     return;
   }
   // The committed version's snapshot, from the read one and the commits since (the
@@ -325,7 +318,8 @@ void Transaction::AfterCommit(int64_t version, std::vector<std::vector<Action>> 
   // to write one does not fail the commit (the next interval retries), and neither
   // does cleanup, which needs that checkpoint (Delta Spark cleans up after writing one).
   if (!WriteCheckpoint(*snapshot).ok()) return;
-  if (options.cleanup_expired_logs && ExpiredLogCleanupEnabled(metadata)) {
+  if (options.cleanup_expired_logs &&
+      TableConfiguration(metadata).expired_log_cleanup_enabled()) {
     (void)CleanupExpiredLogs(*snapshot, NowMillis());
   }
 }
@@ -338,8 +332,7 @@ Result<int64_t> Transaction::Commit(const Operation& operation,
   }
   const Metadata& metadata =
       metadata_.has_value() ? *metadata_ : read_snapshot_->metadata();
-  auto append_only = metadata.configuration.find("delta.appendOnly");
-  if (append_only != metadata.configuration.end() && append_only->second == "true") {
+  if (TableConfiguration(metadata).append_only()) {
     for (const auto& remove : removes_) {
       if (remove.data_change) {
         return DeltaError(DeltaErrorCode::kInvalidArgument, "table ", table_.uri(),
@@ -357,7 +350,8 @@ Result<int64_t> Transaction::Commit(const Operation& operation,
   const std::optional<Protocol> protocol = ProtocolToCommit(metadata);
   DELTACPP_ASSIGN_OR_RAISE(
       auto domains, DomainsToCommit(protocol ? *protocol : read_snapshot_->protocol()));
-  const bool in_commit_timestamps = InCommitTimestampsEnabled(metadata);
+  const bool in_commit_timestamps =
+      TableConfiguration(metadata).in_commit_timestamps_enabled();
   // The timestamp of the version before the one being tried.
   std::optional<int64_t> previous_timestamp;
   if (in_commit_timestamps) {

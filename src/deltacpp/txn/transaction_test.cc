@@ -10,6 +10,7 @@
 #include "deltacpp/kernel/actions/action_json.h"
 #include "deltacpp/kernel/history.h"
 #include "deltacpp/kernel/log/log_path.h"
+#include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/kernel/table_features/feature_gate.h"
 #include "deltacpp/testing/gtest_util.h"
 #include "deltacpp/testing/temp_dir.h"
@@ -268,7 +269,7 @@ Status WriteForeignAppend(const std::filesystem::path& root, int64_t version,
            R"(","partitionValues":{},"size":1,"modificationTime":1,"dataChange":true}})"});
 }
 
-const std::string kIctKey(kInCommitTimestampEnabledKey);
+const std::string kIctKey(table_property::kEnableInCommitTimestamps);
 
 TEST(TransactionIctTest, NewTableWithInCommitTimestamps) {
   ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
@@ -295,7 +296,7 @@ TEST(TransactionIctTest, NewTableWithInCommitTimestamps) {
   ASSERT_OK_AND_ASSIGN(auto snapshot, table.LatestSnapshot());
   // A table born with them needs no enablement provenance.
   EXPECT_EQ(snapshot->metadata().configuration.count(
-                std::string(kInCommitTimestampEnablementVersionKey)),
+                std::string(table_property::kInCommitTimestampEnablementVersion)),
             0u);
 
   // Each commit's timestamp follows the previous one's, even one from a clock ahead.
@@ -396,22 +397,25 @@ TEST_F(TransactionTest, EnablingInCommitTimestampsRecordsWhen) {
                                                "inCommitTimestamp"}}));
   ASSERT_OK_AND_ASSIGN(auto snapshot, table_->LatestSnapshot());
   const auto& config = snapshot->metadata().configuration;
-  EXPECT_EQ(config.at(std::string(kInCommitTimestampEnablementVersionKey)), "2");
-  EXPECT_EQ(config.at(std::string(kInCommitTimestampEnablementTimestampKey)),
+  EXPECT_EQ(config.at(std::string(table_property::kInCommitTimestampEnablementVersion)),
+            "2");
+  EXPECT_EQ(config.at(std::string(table_property::kInCommitTimestampEnablementTimestamp)),
             std::to_string(ict));
 
   // Later commits carry them and keep the provenance, even through a new metaData.
   ASSERT_OK_AND_ASSIGN(auto alter, Begin());
   Metadata altered = alter.read_snapshot()->metadata();
-  altered.configuration.erase(std::string(kInCommitTimestampEnablementVersionKey));
-  altered.configuration.erase(std::string(kInCommitTimestampEnablementTimestampKey));
+  altered.configuration.erase(
+      std::string(table_property::kInCommitTimestampEnablementVersion));
+  altered.configuration.erase(
+      std::string(table_property::kInCommitTimestampEnablementTimestamp));
   altered.configuration["user.key"] = "v";
   alter.SetMetadata(altered);
   ASSERT_OK(alter.Commit(Operation{"SET TBLPROPERTIES", {}, {}}).status());
   EXPECT_GT(ReadCommitHead(*table_, 3).info.in_commit_timestamp, ict);
   ASSERT_OK_AND_ASSIGN(snapshot, table_->LatestSnapshot());
   EXPECT_EQ(snapshot->metadata().configuration.at(
-                std::string(kInCommitTimestampEnablementVersionKey)),
+                std::string(table_property::kInCommitTimestampEnablementVersion)),
             "2");
   EXPECT_EQ(snapshot->protocol(), *committed_protocol);
 

@@ -20,17 +20,6 @@ std::optional<int64_t> ParseInt(std::string_view text) {
 
 }  // namespace
 
-Result<ColumnMappingMode> GetColumnMappingMode(const Metadata& metadata) {
-  auto entry = metadata.configuration.find(std::string(kColumnMappingModeKey));
-  if (entry == metadata.configuration.end() || entry->second == "none") {
-    return ColumnMappingMode::kNone;
-  }
-  if (entry->second == "name") return ColumnMappingMode::kName;
-  if (entry->second == "id") return ColumnMappingMode::kId;
-  return DeltaError(DeltaErrorCode::kCorruptLog, "table property ", kColumnMappingModeKey,
-                    " has unknown value '", entry->second, "'");
-}
-
 Result<PhysicalColumn> GetPhysicalColumn(const arrow::Field& logical,
                                          ColumnMappingMode mode) {
   if (mode == ColumnMappingMode::kNone)

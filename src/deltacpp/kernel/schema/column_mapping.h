@@ -13,21 +13,15 @@
 
 #include "deltacpp/common/status.h"
 #include "deltacpp/kernel/actions/actions.h"
+#include "deltacpp/kernel/table_configuration.h"
 
 namespace deltacpp {
 
-inline constexpr std::string_view kColumnMappingModeKey = "delta.columnMapping.mode";
 inline constexpr std::string_view kColumnMappingIdKey = "delta.columnMapping.id";
 inline constexpr std::string_view kColumnMappingPhysicalNameKey =
     "delta.columnMapping.physicalName";
 /// The Arrow field metadata key Parquet C++ uses for a Parquet field id.
 inline constexpr std::string_view kParquetFieldIdKey = "PARQUET:field_id";
-
-enum class ColumnMappingMode { kNone, kName, kId };
-
-/// The table's mode from `delta.columnMapping.mode` (none when unset). Fails with
-/// kCorruptLog for a value other than none, name or id.
-DELTACPP_EXPORT Result<ColumnMappingMode> GetColumnMappingMode(const Metadata& metadata);
 
 /// How a logical field is stored in data files.
 struct PhysicalColumn {

@@ -4,6 +4,7 @@
 #include <arrow/util/key_value_metadata.h>
 #include <gtest/gtest.h>
 
+#include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/testing/gtest_util.h"
 
 namespace deltacpp {
@@ -20,16 +21,16 @@ std::shared_ptr<arrow::Field> Mapped(const std::string& name, const std::string&
 
 TEST(ColumnMappingTest, ModeComesFromTheTableProperty) {
   Metadata metadata;
-  ASSERT_OK_AND_ASSIGN(auto none, GetColumnMappingMode(metadata));
+  ASSERT_OK_AND_ASSIGN(auto none, TableConfiguration(metadata).column_mapping_mode());
   EXPECT_EQ(none, ColumnMappingMode::kNone);
   metadata.configuration["delta.columnMapping.mode"] = "name";
-  ASSERT_OK_AND_ASSIGN(auto name, GetColumnMappingMode(metadata));
+  ASSERT_OK_AND_ASSIGN(auto name, TableConfiguration(metadata).column_mapping_mode());
   EXPECT_EQ(name, ColumnMappingMode::kName);
   metadata.configuration["delta.columnMapping.mode"] = "id";
-  ASSERT_OK_AND_ASSIGN(auto id, GetColumnMappingMode(metadata));
+  ASSERT_OK_AND_ASSIGN(auto id, TableConfiguration(metadata).column_mapping_mode());
   EXPECT_EQ(id, ColumnMappingMode::kId);
   metadata.configuration["delta.columnMapping.mode"] = "bogus";
-  ASSERT_RAISES_DELTA(kCorruptLog, GetColumnMappingMode(metadata));
+  ASSERT_RAISES_DELTA(kCorruptLog, TableConfiguration(metadata).column_mapping_mode());
 }
 
 TEST(ColumnMappingTest, PhysicalColumnByMode) {

@@ -10,6 +10,7 @@
 #include <arrow/util/key_value_metadata.h>
 
 #include "deltacpp/kernel/schema/schema_json.h"
+#include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/kernel/table_features/table_feature.h"
 
 namespace deltacpp {
@@ -107,25 +108,6 @@ bool AnyTypeIs(const arrow::FieldVector& fields,
   return false;
 }
 
-bool IsTrue(const Metadata& metadata, const std::string& key) {
-  auto value = metadata.configuration.find(key);
-  return value != metadata.configuration.end() && value->second == "true";
-}
-
-// A "delta.constraints.<name>" key, its prefix in any case (as Delta Spark reads it).
-bool HasCheckConstraints(const Metadata& metadata) {
-  constexpr std::string_view kPrefix = "delta.constraints.";
-  for (const auto& [key, value] : metadata.configuration) {
-    if (key.size() <= kPrefix.size()) continue;
-    bool match = true;
-    for (size_t i = 0; i < kPrefix.size(); ++i) {
-      match &= std::tolower(static_cast<unsigned char>(key[i])) == kPrefix[i];
-    }
-    if (match) return true;
-  }
-  return false;
-}
-
 // Rules a table's metadata turns on that delta-cpp does not enforce yet.
 std::vector<std::string> UnenforcedRules(const arrow::Schema* schema,
                                          const Metadata& metadata) {
@@ -135,7 +117,8 @@ std::vector<std::string> UnenforcedRules(const arrow::Schema* schema,
       rules.push_back("identity columns");
     }
   }
-  if (IsTrue(metadata, "delta.enableRowTracking")) rules.push_back("row tracking");
+  if (TableConfiguration(metadata).row_tracking_enabled())
+    rules.push_back("row tracking");
   return rules;
 }
 
@@ -179,8 +162,8 @@ Status CheckWriteSupported(const Protocol& protocol, const Metadata& metadata) {
 Result<Protocol> ProtocolForNewTable(const arrow::Schema& schema,
                                      const Metadata& metadata) {
   DELTACPP_RETURN_NOT_OK(RefuseRules(UnenforcedRules(&schema, metadata)));
-  auto mode = metadata.configuration.find("delta.columnMapping.mode");
-  if (mode != metadata.configuration.end() && mode->second != "none") {
+  const TableConfiguration configuration(metadata);
+  if (configuration.column_mapping_requested()) {
     return DeltaError(DeltaErrorCode::kUnsupportedFeature,
                       "delta-cpp does not create column-mapped tables yet");
   }
@@ -194,25 +177,25 @@ Result<Protocol> ProtocolForNewTable(const arrow::Schema& schema,
   });
   if (ntz) reader_features.emplace_back(table_features::kTimestampNtz);
   if (variant) reader_features.emplace_back(table_features::kVariantType);
-  if (IsTrue(metadata, "delta.enableDeletionVectors")) {
+  if (configuration.deletion_vectors_enabled()) {
     reader_features.emplace_back(table_features::kDeletionVectors);
   }
   Protocol protocol;
-  const bool cdf = IsTrue(metadata, "delta.enableChangeDataFeed");
+  const bool cdf = configuration.change_data_feed_enabled();
   // Rules ops/write_constraints.h enforces: legacy writer 2 covers invariants, 3 CHECK
   // constraints, 4 generated columns.
   const bool invariants = AnyFieldHas(schema.fields(), "delta.invariants");
-  const bool checks = HasCheckConstraints(metadata);
+  const bool checks = !configuration.check_constraints().empty();
   const bool generated = AnyFieldHas(schema.fields(), "delta.generationExpression");
   // In-commit timestamps have no legacy writer version: writer 7, listing features.
-  const bool ict = IsTrue(metadata, "delta.enableInCommitTimestamps");
+  const bool ict = configuration.in_commit_timestamps_enabled();
   if (reader_features.empty() && !ict) {
     protocol.min_reader_version = 1;
     protocol.min_writer_version = (cdf || generated) ? 4 : checks ? 3 : 2;
     return protocol;
   }
   writer_features = reader_features;
-  if (IsTrue(metadata, "delta.appendOnly")) {
+  if (configuration.append_only()) {
     writer_features.emplace_back(table_features::kAppendOnly);
   }
   if (cdf) writer_features.emplace_back(table_features::kChangeDataFeed);
