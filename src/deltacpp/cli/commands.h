@@ -50,11 +50,11 @@ CommandRunner AddWriteCommand(CLI::App& app);
 
 /// `deltacpp merge TABLE INPUT... --on CONDITION --when CLAUSE... [--source-alias S]
 ///                 [--target-alias T] [--format F] [--compression C]`: MERGE INTO
-/// (ops/merge.h), clauses as ParseMergeClause reads them.
+/// (ops/merge.h), clauses as ParseMergeClause (ops/merge_clause_text.h) reads them.
 CommandRunner AddMergeCommand(CLI::App& app);
 
 /// `deltacpp update TABLE --set "col = expr"... (--where P | --all)`: UPDATE
-/// (ops/merge.h UpdateRows).
+/// (ops/update.h UpdateRows).
 CommandRunner AddUpdateCommand(CLI::App& app);
 
 /// "key=value" table properties; fails with kInvalidArgument for one without '='.

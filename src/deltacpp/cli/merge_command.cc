@@ -7,6 +7,7 @@
 #include "deltacpp/cli/input_files.h"
 #include "deltacpp/kernel/table.h"
 #include "deltacpp/ops/merge.h"
+#include "deltacpp/ops/merge_clause_text.h"
 #include "deltacpp/ops/write_table.h"
 
 namespace deltacpp::cli {

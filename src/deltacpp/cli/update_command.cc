@@ -5,7 +5,8 @@
 #include <vector>
 
 #include "deltacpp/cli/commands.h"
-#include "deltacpp/ops/merge.h"
+#include "deltacpp/ops/merge_clause_text.h"
+#include "deltacpp/ops/update.h"
 #include "deltacpp/ops/write_table.h"
 
 namespace deltacpp::cli {

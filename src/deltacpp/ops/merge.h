@@ -19,6 +19,12 @@
 // target files that the source's key values (or the condition's target-only terms) rule
 // out by partition values or statistics are not read. Data files where no row changes
 // are kept; the others are written again (copy on write).
+//
+// Where each step lives: merge_clause_text.h (clauses as the CLI writes them),
+// merge_plan.h (the two sides as one schema; the condition and clauses bound to it),
+// merge_join.h (the source's rows by join key; the target files that can match) and
+// merge_rewrite.h (each target file merged and written again, and the commit). UPDATE
+// (update.h) runs as a merge of no source rows.
 
 #include <cstdint>
 #include <string>
@@ -63,29 +69,10 @@ struct DELTACPP_EXPORT MergeClause {
   static MergeClause Insert(std::vector<std::pair<std::string, PredicatePtr>> assignments,
                             PredicatePtr condition = nullptr);
 
-  /// SQL-like text, e.g. "WHEN MATCHED AND source.x > 1 THEN UPDATE SET *".
+  /// SQL-like text, e.g. "WHEN MATCHED AND source.x > 1 THEN UPDATE SET *", that
+  /// ParseMergeClause (merge_clause_text.h) reads back.
   std::string ToString(std::string_view when) const;
 };
-
-/// Which WHEN a clause belongs to.
-enum class MergeWhen { kMatched, kNotMatched, kNotMatchedBySource };
-
-/// Parses a clause as the CLI takes it (case-insensitive keywords), e.g.
-///   "matched THEN UPDATE SET *"             "not matched THEN INSERT *"
-///   "matched AND source.op = 'D' THEN DELETE"
-///   "matched THEN UPDATE SET total = target.total + source.amount, seen = source.ts"
-///   "not matched THEN INSERT (id, total) VALUES (source.id, source.amount)"
-///   "not matched by source AND target.day < '2024-01-01' THEN DELETE"
-/// A leading "WHEN" is optional; "UPDATE SET * EXCEPT (a, b)" and "INSERT * EXCEPT
-/// (a, b)" leave columns out. Fails with kInvalidArgument naming what was expected.
-DELTACPP_EXPORT Result<std::pair<MergeWhen, MergeClause>> ParseMergeClause(
-    std::string_view text);
-
-/// "column = value, column = value, ..." (SET lists of UPDATE and MERGE), values being
-/// expressions (predicate_parser.h). Fails with kInvalidArgument for a part without
-/// "column =" or a value that does not parse.
-DELTACPP_EXPORT Result<std::vector<std::pair<std::string, PredicatePtr>>>
-ParseAssignments(std::string_view text);
 
 struct MergeOptions {
   /// How the expressions name the two sides; empty: that side's columns only by name.
@@ -160,46 +147,5 @@ DELTACPP_EXPORT Result<MergeResult> MergeIntoTable(const std::string& table_uri,
                                                    arrow::RecordBatchReader& source,
                                                    const PredicatePtr& on,
                                                    const MergeOptions& options);
-
-struct UpdateOptions {
-  /// The files written (statistics follow the table's configuration).
-  DataFileOptions data_files;
-  std::vector<SetTransaction> app_transactions;
-  CommitOptions commit;
-};
-
-/// What an update did; the names of Delta Spark's UPDATE metrics.
-struct UpdateResult {
-  /// The version committed; the table's when no row matched (`committed` false).
-  int64_t version = 0;
-  bool committed = false;
-  int64_t num_updated_rows = 0;
-  /// Rows of rewritten files written again unchanged.
-  int64_t num_copied_rows = 0;
-  int64_t num_added_files = 0;
-  int64_t num_removed_files = 0;
-  int64_t num_added_bytes = 0;
-  int64_t num_removed_bytes = 0;
-  int64_t num_added_change_files = 0;
-  int64_t execution_time_ms = 0;
-  int64_t scan_time_ms = 0;
-  int64_t rewrite_time_ms = 0;
-};
-
-/// UPDATE: sets the columns of `assignments` (column -> expression over the row's
-/// columns) in the rows of the table at `table_uri` where `predicate` holds (every row
-/// when null), as Delta Spark's UPDATE: files the predicate's partition values or
-/// statistics rule out are not read, files without a matching row are kept, the others
-/// written again. Generated columns are computed again from the new values. Commits
-/// operation UPDATE with Spark's metrics (numUpdatedRows, numCopiedRows, ...), nothing
-/// when no row matches. Fails, committing nothing, with kTableNotFound, kInvalidArgument
-/// (no assignment, an unknown column, a value that does not fit, a broken constraint),
-/// kUnsupportedFeature (column mapping) and kConflict, as MergeIntoTable; on a table
-/// with the change data feed, writes each updated row's pre- and post-image to change
-/// data files.
-DELTACPP_EXPORT Result<UpdateResult> UpdateRows(
-    const std::string& table_uri, const PredicatePtr& predicate,
-    std::vector<std::pair<std::string, PredicatePtr>> assignments,
-    const UpdateOptions& options);
 
 }  // namespace deltacpp

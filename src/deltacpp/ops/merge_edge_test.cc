@@ -1,4 +1,4 @@
-// Edge cases of MergeIntoTable, UpdateRows and ParseMergeClause found in review against
+// Edge cases of MergeIntoTable and UpdateRows found in review against
 // deltalake 1.6.6 and Delta Spark (tests/python/test_merge_edge_cases.py has the
 // comparisons with deltalake itself).
 
@@ -16,6 +16,7 @@
 #include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/kernel/table.h"
 #include "deltacpp/ops/merge.h"
+#include "deltacpp/ops/update.h"
 #include "deltacpp/ops/write_table.h"
 #include "deltacpp/scan/scan.h"
 #include "deltacpp/testing/gtest_util.h"
@@ -214,22 +215,6 @@ TEST_F(MergeEdgeTest, TheSidesNeedDifferentAliases) {
                                Parse("x.id = x.id"), options);
   ASSERT_FALSE(result.ok());
   EXPECT_NE(result.status().message().find("different aliases"), std::string::npos);
-}
-
-TEST(ParseMergeClauseEdgeTest, MessagesNameTheClauseKind) {
-  auto by_source = ParseMergeClause("not matched by source t.x > 1 THEN DELETE");
-  ASSERT_FALSE(by_source.ok());
-  EXPECT_NE(by_source.status().message().find("after NOT MATCHED BY SOURCE"),
-            std::string::npos)
-      << by_source.status().message();
-  auto dangling = ParseMergeClause("matched THEN UPDATE SET *, ");
-  ASSERT_FALSE(dangling.ok());
-  EXPECT_NE(dangling.status().message().find("after 'SET *,'"), std::string::npos)
-      << dangling.status().message();
-  ASSERT_OK_AND_ASSIGN(auto star_and_more,
-                       ParseMergeClause("matched THEN UPDATE SET *, v = source.v + 1"));
-  EXPECT_TRUE(star_and_more.second.all_columns);
-  EXPECT_EQ(star_and_more.second.assignments.size(), 1u);
 }
 
 }  // namespace

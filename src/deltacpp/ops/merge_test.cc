@@ -10,6 +10,7 @@
 #include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/kernel/history.h"
 #include "deltacpp/kernel/table.h"
+#include "deltacpp/ops/update.h"
 #include "deltacpp/ops/write_table.h"
 #include "deltacpp/scan/change_data.h"
 #include "deltacpp/scan/scan.h"
@@ -421,61 +422,6 @@ TEST_F(MergeTest, UpdateRowsSetsColumnsWhereThePredicateHolds) {
   auto not_null = UpdateRows(uri_, nullptr, {{"id", NullLiteral()}}, {});
   ASSERT_RAISES_DELTA(kInvalidArgument, not_null.status());
   EXPECT_EQ(Read().size(), 4u);
-}
-
-TEST(ParseMergeClauseTest, ReadsEveryForm) {
-  ASSERT_OK_AND_ASSIGN(auto update_all, ParseMergeClause("matched THEN UPDATE SET *"));
-  EXPECT_EQ(update_all.first, MergeWhen::kMatched);
-  EXPECT_TRUE(update_all.second.all_columns);
-  EXPECT_EQ(update_all.second.action, MergeAction::kUpdate);
-
-  ASSERT_OK_AND_ASSIGN(
-      auto update, ParseMergeClause("WHEN MATCHED AND s.op = 'U' AND s.x = 'a,b' THEN "
-                                    "update set total = t.total + s.n, note = "
-                                    "concat(s.a, ', ', s.b)"));
-  ASSERT_NE(update.second.condition, nullptr);
-  ASSERT_EQ(update.second.assignments.size(), 2u);
-  EXPECT_EQ(update.second.assignments[1].first, "note");
-  EXPECT_EQ(update.second.assignments[1].second->ToString(),
-            Expr("concat(s.a, ', ', s.b)")->ToString());
-
-  ASSERT_OK_AND_ASSIGN(auto insert,
-                       ParseMergeClause("not matched THEN INSERT (id, v) VALUES (s.id, "
-                                        "CASE WHEN s.v > 0 THEN 1 ELSE 2 END)"));
-  EXPECT_EQ(insert.first, MergeWhen::kNotMatched);
-  ASSERT_EQ(insert.second.assignments.size(), 2u);
-  EXPECT_EQ(insert.second.assignments[1].second->op, PredicateOp::kFunction);
-
-  ASSERT_OK_AND_ASSIGN(auto star,
-                       ParseMergeClause("not matched by target then insert * except (a, "
-                                        "b)"));
-  EXPECT_EQ(star.second.except_columns, (std::vector<std::string>{"a", "b"}));
-
-  ASSERT_OK_AND_ASSIGN(
-      auto by_source,
-      ParseMergeClause("not matched by source AND t.day < '2024-01-01' THEN DELETE"));
-  EXPECT_EQ(by_source.first, MergeWhen::kNotMatchedBySource);
-  EXPECT_EQ(by_source.second.action, MergeAction::kDelete);
-
-  // Round trip through ToString.
-  ASSERT_OK_AND_ASSIGN(auto again, ParseMergeClause(update.second.ToString("MATCHED")));
-  EXPECT_EQ(again.second.ToString("MATCHED"), update.second.ToString("MATCHED"));
-
-  for (const char* bad :
-       {"matched", "matched THEN", "matched THEN INSERT *", "not matched THEN DELETE",
-        "matched WHERE x THEN DELETE", "not matched THEN INSERT (a, b) VALUES (1)",
-        "matched THEN UPDATE SET a", "sometimes THEN DELETE"}) {
-    EXPECT_FALSE(ParseMergeClause(bad).ok()) << bad;
-  }
-  // An empty condition (an unset shell variable after AND) never makes the clause
-  // unconditional.
-  for (const char* empty : {"matched AND THEN DELETE", "matched AND   THEN DELETE"}) {
-    auto parsed = ParseMergeClause(empty);
-    ASSERT_RAISES_DELTA(kInvalidArgument, parsed);
-    EXPECT_NE(parsed.status().message().find("expected a condition after AND"),
-              std::string::npos)
-        << parsed.status().message();
-  }
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "deltacpp/common/ids.h"
 #include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/ops/merge.h"
+#include "deltacpp/ops/update.h"
 #include "deltacpp/ops/vacuum.h"
 #include "deltacpp/ops/write_table.h"
 #include "deltacpp/python/arrow_capsule.h"
