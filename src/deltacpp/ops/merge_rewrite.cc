@@ -17,6 +17,7 @@
 #include "deltacpp/common/ids.h"
 #include "deltacpp/kernel/schema/schema_json.h"
 #include "deltacpp/kernel/table.h"
+#include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/ops/change_data_writer.h"
 #include "deltacpp/ops/commit_parts.h"
 #include "deltacpp/ops/merge_join.h"
@@ -554,9 +555,8 @@ Result<MergeResult> RunMerge(const std::string& table_uri,
                            StatsColumns::FromConfiguration(metadata.configuration));
   PartitionedWriter writer(table.store(), schema, snapshot->partition_columns(),
                            std::move(file_options));
-  auto cdf = metadata.configuration.find(std::string(kEnableChangeDataFeedKey));
   std::optional<ChangeDataWriter> changes;
-  if (cdf != metadata.configuration.end() && cdf->second == "true") {
+  if (TableConfiguration(metadata).change_data_feed_enabled()) {
     changes.emplace(table.store(), schema, snapshot->partition_columns(),
                     options.data_files);
   }

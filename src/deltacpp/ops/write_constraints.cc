@@ -12,6 +12,7 @@
 
 #include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/kernel/json_internal.h"
+#include "deltacpp/kernel/schema/field_metadata.h"
 #include "deltacpp/kernel/schema/schema_json.h"
 #include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/scan/bind_predicate.h"
@@ -23,11 +24,6 @@ namespace deltacpp {
 namespace cp = arrow::compute;
 
 namespace {
-
-// Protocol names (PROTOCOL.md, "Column Invariants", "CHECK Constraints", "Generated
-// Columns").
-constexpr std::string_view kInvariantsKey = "delta.invariants";
-constexpr std::string_view kGenerationExpressionKey = "delta.generationExpression";
 
 Status Invalid(const std::string& message) {
   return DeltaError(DeltaErrorCode::kInvalidArgument, message);
@@ -156,7 +152,7 @@ Status CollectInvariants(const arrow::FieldVector& fields, const std::string& pr
   for (const auto& field : fields) {
     const std::string name =
         prefix.empty() ? field->name() : prefix + "." + field->name();
-    if (const std::string* value = MetadataValue(*field, kInvariantsKey)) {
+    if (const std::string* value = MetadataValue(*field, field_metadata::kInvariants)) {
       DELTACPP_ASSIGN_OR_RAISE(auto sql, InvariantSql(*value, name));
       invariants->emplace_back(name, std::move(sql));
     }
@@ -172,7 +168,7 @@ Status RefuseNestedGenerated(const arrow::FieldVector& fields,
                              const std::string& prefix) {
   for (const auto& field : fields) {
     const std::string name = prefix + "." + field->name();
-    if (MetadataValue(*field, kGenerationExpressionKey) != nullptr) {
+    if (MetadataValue(*field, field_metadata::kGenerationExpression) != nullptr) {
       return DeltaError(DeltaErrorCode::kUnsupportedFeature, "field ", name,
                         " is generated; delta-cpp generates top-level columns only");
     }
@@ -226,7 +222,7 @@ Result<WriteConstraints> WriteConstraints::Make(
 
   std::vector<std::string> generated_names;
   for (const auto& field : schema.fields()) {
-    if (MetadataValue(*field, kGenerationExpressionKey) != nullptr) {
+    if (MetadataValue(*field, field_metadata::kGenerationExpression) != nullptr) {
       generated_names.push_back(field->name());
     }
     if (field->type()->id() == arrow::Type::STRUCT) {
@@ -236,7 +232,8 @@ Result<WriteConstraints> WriteConstraints::Make(
   }
   for (int i = 0; i < schema.num_fields(); ++i) {
     const auto& field = schema.field(i);
-    const std::string* value = MetadataValue(*field, kGenerationExpressionKey);
+    const std::string* value =
+        MetadataValue(*field, field_metadata::kGenerationExpression);
     if (value == nullptr) continue;
     Generated generated;
     generated.index = i;

@@ -20,13 +20,8 @@
 #include "deltacpp/common/status.h"
 #include "deltacpp/kernel/expressions/predicate.h"
 #include "deltacpp/kernel/table.h"
-#include "deltacpp/kernel/table_configuration.h"
 
 namespace deltacpp {
-
-/// Until ops/merge* asks TableConfiguration (its split is under way).
-inline constexpr std::string_view kEnableChangeDataFeedKey =
-    table_property::kEnableChangeDataFeed;
 
 inline constexpr std::string_view kChangeTypeColumn = "_change_type";
 inline constexpr std::string_view kCommitVersionColumn = "_commit_version";

@@ -6,6 +6,7 @@
 #include <arrow/util/key_value_metadata.h>
 #include <gtest/gtest.h>
 
+#include "deltacpp/kernel/schema/field_metadata.h"
 #include "deltacpp/testing/gtest_util.h"
 
 namespace deltacpp {
@@ -22,9 +23,9 @@ std::shared_ptr<arrow::Field> Mapped(const std::string& name,
                                      const std::string& physical, int id) {
   return arrow::field(
       name, std::move(type), true,
-      arrow::key_value_metadata(
-          {std::string(kColumnMappingPhysicalNameKey), std::string(kColumnMappingIdKey)},
-          {"\"" + physical + "\"", std::to_string(id)}));
+      arrow::key_value_metadata({std::string(field_metadata::kColumnMappingPhysicalName),
+                                 std::string(field_metadata::kColumnMappingId)},
+                                {"\"" + physical + "\"", std::to_string(id)}));
 }
 
 std::shared_ptr<arrow::Field> WithFieldId(const std::string& name,

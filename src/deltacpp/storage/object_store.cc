@@ -368,7 +368,11 @@ Status ObjectStore::PutIfAbsent(std::string_view relative_path,
     written += static_cast<size_t>(n);
   }
   // Durable before it becomes visible: a reader must never find a torn commit.
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  const bool synced = ::fsync(fd) == 0;
+  const int sync_errno = errno;
+  const bool closed = ::close(fd) == 0;
+  if (!synced || !closed) {
+    if (!synced) errno = sync_errno;
     const Status error = io_error("cannot flush", temp);
     ::unlink(temp.c_str());
     return error;
@@ -383,8 +387,15 @@ Status ObjectStore::PutIfAbsent(std::string_view relative_path,
     errno = link_errno;
     return io_error("cannot link", path);
   }
-  // The commit is reported done only once its name survives a power loss.
-  return internal::SyncDirectory(dir);
+  // The commit is reported done only once its name survives a power loss. If the
+  // folder cannot be synced, the file is already visible: say so, lest a caller take
+  // the error for "nothing was written" and write the same change again.
+  if (auto synced_dir = internal::SyncDirectory(dir); !synced_dir.ok()) {
+    return synced_dir.WithMessage(path, " was written and is visible to readers, but ",
+                                  synced_dir.message(),
+                                  ", so it may not survive a power loss");
+  }
+  return Status::OK();
 }
 
 }  // namespace deltacpp

@@ -113,8 +113,9 @@ class DELTACPP_EXPORT ObjectStore : public std::enable_shared_from_this<ObjectSt
   /// partial file. The others fail with kConflict. On the local disk the contents go
   /// to a hidden temporary file that is then hard-linked into place (link(2) never
   /// replaces), and the folder is synced after the link. A local file that cannot be
-  /// created, written, flushed or linked fails
-  /// with kIOError. Other filesystems fail with kUnsupportedFeature until their own
+  /// created, written, flushed or linked fails with kIOError, and so does a folder that
+  /// cannot be synced after the link, though the file is then in place (the message
+  /// says so). Other filesystems fail with kUnsupportedFeature until their own
   /// conditional writes exist.
   Status PutIfAbsent(std::string_view relative_path, std::string_view contents) const;
 

@@ -6,6 +6,7 @@
 #include <arrow/util/key_value_metadata.h>
 
 #include "deltacpp/kernel/json_internal.h"
+#include "deltacpp/kernel/schema/field_metadata.h"
 
 namespace deltacpp {
 
@@ -30,12 +31,12 @@ Result<PhysicalColumn> GetPhysicalColumn(const arrow::Field& logical,
                       "': ", problem);
   };
   if (metadata == nullptr ||
-      !metadata->Contains(std::string(kColumnMappingPhysicalNameKey))) {
+      !metadata->Contains(std::string(field_metadata::kColumnMappingPhysicalName))) {
     return error("column mapping is on but the column has no physical name");
   }
   // Field metadata values are kept as JSON text (schema_json.h): a quoted string here.
   const std::string json =
-      metadata->Get(std::string(kColumnMappingPhysicalNameKey)).ValueOrDie();
+      metadata->Get(std::string(field_metadata::kColumnMappingPhysicalName)).ValueOrDie();
   rapidjson::Document doc;
   DELTACPP_RETURN_NOT_OK(
       internal::ParseJsonBounded(doc, json, DeltaErrorCode::kCorruptLog,
@@ -45,7 +46,7 @@ Result<PhysicalColumn> GetPhysicalColumn(const arrow::Field& logical,
   }
   PhysicalColumn physical{std::string(internal::StringOf(doc)), std::nullopt};
   if (mode == ColumnMappingMode::kId) {
-    auto id = metadata->Get(std::string(kColumnMappingIdKey));
+    auto id = metadata->Get(std::string(field_metadata::kColumnMappingId));
     if (!id.ok()) return error("column mapping mode id but the column has no id");
     physical.field_id = ParseInt(*id);
     if (!physical.field_id) return error("its column mapping id is not an integer");

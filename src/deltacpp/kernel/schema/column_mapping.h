@@ -17,9 +17,6 @@
 
 namespace deltacpp {
 
-inline constexpr std::string_view kColumnMappingIdKey = "delta.columnMapping.id";
-inline constexpr std::string_view kColumnMappingPhysicalNameKey =
-    "delta.columnMapping.physicalName";
 /// The Arrow field metadata key Parquet C++ uses for a Parquet field id.
 inline constexpr std::string_view kParquetFieldIdKey = "PARQUET:field_id";
 

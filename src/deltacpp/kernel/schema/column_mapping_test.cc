@@ -4,6 +4,7 @@
 #include <arrow/util/key_value_metadata.h>
 #include <gtest/gtest.h>
 
+#include "deltacpp/kernel/schema/field_metadata.h"
 #include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/testing/gtest_util.h"
 
@@ -14,9 +15,9 @@ std::shared_ptr<arrow::Field> Mapped(const std::string& name, const std::string&
                                      const std::string& id) {
   return arrow::field(
       name, arrow::int32(), true,
-      arrow::key_value_metadata(
-          {std::string(kColumnMappingPhysicalNameKey), std::string(kColumnMappingIdKey)},
-          {"\"" + physical + "\"", id}));
+      arrow::key_value_metadata({std::string(field_metadata::kColumnMappingPhysicalName),
+                                 std::string(field_metadata::kColumnMappingId)},
+                                {"\"" + physical + "\"", id}));
 }
 
 TEST(ColumnMappingTest, ModeComesFromTheTableProperty) {
@@ -50,9 +51,10 @@ TEST(ColumnMappingTest, MissingOrBadMappingMetadataIsCorrupt) {
   ASSERT_RAISES_DELTA(kCorruptLog, GetPhysicalColumn(*plain, ColumnMappingMode::kName));
   ASSERT_RAISES_DELTA(kCorruptLog,
                       GetPhysicalColumn(*Mapped("c", "p", "x"), ColumnMappingMode::kId));
-  auto unquoted = arrow::field(
-      "c", arrow::int32(), true,
-      arrow::key_value_metadata({std::string(kColumnMappingPhysicalNameKey)}, {"p"}));
+  auto unquoted =
+      arrow::field("c", arrow::int32(), true,
+                   arrow::key_value_metadata(
+                       {std::string(field_metadata::kColumnMappingPhysicalName)}, {"p"}));
   ASSERT_RAISES_DELTA(kCorruptLog,
                       GetPhysicalColumn(*unquoted, ColumnMappingMode::kName));
 }

@@ -9,6 +9,7 @@
 #include <arrow/type.h>
 #include <arrow/util/key_value_metadata.h>
 
+#include "deltacpp/kernel/schema/field_metadata.h"
 #include "deltacpp/kernel/schema/schema_json.h"
 #include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/kernel/table_features/table_feature.h"
@@ -113,7 +114,7 @@ std::vector<std::string> UnenforcedRules(const arrow::Schema* schema,
                                          const Metadata& metadata) {
   std::vector<std::string> rules;
   if (schema != nullptr) {
-    if (AnyFieldHas(schema->fields(), "delta.identity.start")) {
+    if (AnyFieldHas(schema->fields(), field_metadata::kIdentityStart)) {
       rules.push_back("identity columns");
     }
   }
@@ -184,9 +185,10 @@ Result<Protocol> ProtocolForNewTable(const arrow::Schema& schema,
   const bool cdf = configuration.change_data_feed_enabled();
   // Rules ops/write_constraints.h enforces: legacy writer 2 covers invariants, 3 CHECK
   // constraints, 4 generated columns.
-  const bool invariants = AnyFieldHas(schema.fields(), "delta.invariants");
+  const bool invariants = AnyFieldHas(schema.fields(), field_metadata::kInvariants);
   const bool checks = !configuration.check_constraints().empty();
-  const bool generated = AnyFieldHas(schema.fields(), "delta.generationExpression");
+  const bool generated =
+      AnyFieldHas(schema.fields(), field_metadata::kGenerationExpression);
   // In-commit timestamps have no legacy writer version: writer 7, listing features.
   const bool ict = configuration.in_commit_timestamps_enabled();
   if (reader_features.empty() && !ict) {
