@@ -96,10 +96,12 @@ class AllocationLimitPool : public arrow::MemoryPool {
   int64_t limit_;
 };
 
-// The pool for reading a file of `file_size` bytes: one allocation may take up to 64
-// times the file (a ratio that compression of real pages stays under) and at least
-// 256 MiB. Buffers keep a pointer to their pool past the reader, so pools live as long as
-// the process: one per power-of-two limit and wrapped pool.
+// The pool for reading the pages of a file of `file_size` bytes: one page may take up to
+// 64 times the file once decompressed (a ratio real pages stay under) and at least
+// 256 MiB. Only pages: the rows decoded from them are not bounded by the file's size
+// (a dictionary page and runs of its indices make millions of long strings from a few
+// bytes). Buffers keep a pointer to their pool past the reader, so pools live as long
+// as the process: one per power-of-two limit and wrapped pool.
 arrow::MemoryPool* PoolForFile(arrow::MemoryPool* wrapped, int64_t file_size) {
   constexpr int kMinLimitBits = 28;
   int bits = kMinLimitBits;
@@ -153,10 +155,9 @@ Result<std::shared_ptr<arrow::RecordBatchReader>> ReadParquetFile(
   // holds about one page per column instead, for large row groups read once.
   properties.set_pre_buffer(!options.stream_pages);
   DELTACPP_ASSIGN_OR_RAISE(const int64_t file_size, input->GetSize());
-  arrow::MemoryPool* pool = PoolForFile(
-      options.memory_pool != nullptr ? options.memory_pool : arrow::default_memory_pool(),
-      file_size);
-  parquet::ReaderProperties reader_properties(pool);
+  arrow::MemoryPool* pool =
+      options.memory_pool != nullptr ? options.memory_pool : arrow::default_memory_pool();
+  parquet::ReaderProperties reader_properties(PoolForFile(pool, file_size));
   // Parquet counts two levels for a list or a map (the group and its repeated group) and
   // one for a struct: at kMaxTypeNesting lists, a column is 2 * kMaxTypeNesting + 1 deep.
   // Arrow's default (100) would refuse files of schemas that Delta logs accept.
