@@ -5,6 +5,7 @@
 #include <arrow/type.h>
 #include <gtest/gtest.h>
 
+#include "deltacpp/testing/batches.h"
 #include "deltacpp/testing/gtest_util.h"
 
 namespace deltacpp {
@@ -12,9 +13,7 @@ namespace {
 
 std::shared_ptr<arrow::RecordBatch> Batch(const std::shared_ptr<arrow::Schema>& schema,
                                           const std::string& json) {
-  auto rows = arrow::json::ArrayFromJSONString(arrow::struct_(schema->fields()), json)
-                  .ValueOrDie();
-  return arrow::RecordBatch::FromStructArray(rows).ValueOrDie();
+  return testing::BatchFromJson(schema, json);
 }
 
 TEST(FileStatsTest, MinMaxAndNullCountsAcrossBatches) {

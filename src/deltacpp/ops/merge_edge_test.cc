@@ -19,6 +19,7 @@
 #include "deltacpp/ops/update.h"
 #include "deltacpp/ops/write_table.h"
 #include "deltacpp/scan/scan.h"
+#include "deltacpp/testing/batches.h"
 #include "deltacpp/testing/gtest_util.h"
 #include "deltacpp/testing/temp_dir.h"
 
@@ -27,11 +28,7 @@ namespace {
 
 std::shared_ptr<arrow::RecordBatchReader> Rows(
     const std::string& json, const std::shared_ptr<arrow::Schema>& schema) {
-  auto rows = arrow::json::ArrayFromJSONString(arrow::struct_(schema->fields()), json)
-                  .ValueOrDie();
-  auto batch = arrow::RecordBatch::FromStructArray(rows).ValueOrDie();
-  batch = arrow::RecordBatch::Make(schema, batch->num_rows(), batch->columns());
-  return arrow::RecordBatchReader::Make({batch}, schema).ValueOrDie();
+  return testing::ReaderFromJson(schema, json);
 }
 
 PredicatePtr Parse(const std::string& text) { return ParsePredicate(text).ValueOrDie(); }

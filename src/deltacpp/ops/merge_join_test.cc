@@ -16,6 +16,7 @@
 #include "deltacpp/kernel/expressions/predicate_parser.h"
 #include "deltacpp/ops/merge_plan.h"
 #include "deltacpp/ops/write_constraints.h"
+#include "deltacpp/testing/batches.h"
 #include "deltacpp/testing/gtest_util.h"
 
 namespace deltacpp::internal {
@@ -25,10 +26,7 @@ PredicatePtr Parse(const std::string& text) { return ParsePredicate(text).ValueO
 
 std::shared_ptr<arrow::RecordBatch> Batch(const std::shared_ptr<arrow::Schema>& schema,
                                           const std::string& json) {
-  auto rows = arrow::json::ArrayFromJSONString(arrow::struct_(schema->fields()), json)
-                  .ValueOrDie();
-  auto batch = arrow::RecordBatch::FromStructArray(rows).ValueOrDie();
-  return arrow::RecordBatch::Make(schema, batch->num_rows(), batch->columns());
+  return testing::BatchFromJson(schema, json);
 }
 
 std::shared_ptr<arrow::RecordBatch> Doubles(const std::shared_ptr<arrow::Schema>& schema,

@@ -21,6 +21,7 @@
 #include "deltacpp/ops/write_table.h"
 #include "deltacpp/ops/z_order.h"
 #include "deltacpp/scan/scan.h"
+#include "deltacpp/testing/batches.h"
 #include "deltacpp/testing/gtest_util.h"
 #include "deltacpp/testing/temp_dir.h"
 #include "deltacpp/testing/test_tables.h"
@@ -38,10 +39,7 @@ const auto kSchema = arrow::schema({
 });
 
 std::shared_ptr<arrow::RecordBatch> Batch(const std::string& json) {
-  auto rows = arrow::json::ArrayFromJSONString(arrow::struct_(kSchema->fields()), json)
-                  .ValueOrDie();
-  auto batch = arrow::RecordBatch::FromStructArray(rows).ValueOrDie();
-  return arrow::RecordBatch::Make(kSchema, batch->num_rows(), batch->columns());
+  return testing::BatchFromJson(kSchema, json);
 }
 
 // `rows` rows with ids from `first_id`, in partition `part`, x and y random in [0, 1000).

@@ -19,6 +19,7 @@
 #include "deltacpp/kernel/table_configuration.h"
 #include "deltacpp/ops/write_table.h"
 #include "deltacpp/scan/scan.h"
+#include "deltacpp/testing/batches.h"
 #include "deltacpp/testing/gtest_util.h"
 #include "deltacpp/testing/temp_dir.h"
 #include "deltacpp/testing/test_tables.h"
@@ -52,11 +53,7 @@ const auto kSchema = arrow::schema({
 });
 
 std::shared_ptr<arrow::RecordBatchReader> Rows(const std::string& json) {
-  auto rows = arrow::json::ArrayFromJSONString(arrow::struct_(kSchema->fields()), json)
-                  .ValueOrDie();
-  auto batch = arrow::RecordBatch::FromStructArray(rows).ValueOrDie();
-  batch = arrow::RecordBatch::Make(kSchema, batch->num_rows(), batch->columns());
-  return arrow::RecordBatchReader::Make({batch}, kSchema).ValueOrDie();
+  return testing::ReaderFromJson(kSchema, json);
 }
 
 // The first column of every row of `snapshot`, as text, sorted.

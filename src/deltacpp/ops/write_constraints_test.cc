@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "deltacpp/kernel/schema/schema_json.h"
+#include "deltacpp/testing/batches.h"
 #include "deltacpp/testing/gtest_util.h"
 
 namespace deltacpp {
@@ -33,8 +34,7 @@ std::string Generated(const std::string& sql) {
 
 std::shared_ptr<arrow::RecordBatch> Batch(const arrow::FieldVector& fields,
                                           const std::string& json) {
-  auto rows = arrow::json::ArrayFromJSONString(arrow::struct_(fields), json).ValueOrDie();
-  return arrow::RecordBatch::FromStructArray(rows).ValueOrDie();
+  return testing::BatchFromJson(arrow::schema(fields), json);
 }
 
 // Expects `status` to fail with kInvalidArgument and a message containing `part`.
