@@ -18,9 +18,10 @@ export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 step "set-up"
 scripts/setup.sh
 
-step "checks: clang-format, layering"
+step "checks: clang-format, layering, a test beside every source file"
 scripts/check_format.sh
 .venv/bin/python scripts/check_layering.py
+.venv/bin/python scripts/check_tests_beside.py
 
 step "build: dev (Debug, -Werror)"
 cmake --preset dev >/dev/null

@@ -2,6 +2,9 @@
 
 // The commands of `deltacpp`. Each registers its subcommand and options on the app and
 // runs when chosen; run functions return the Status main() reports.
+//
+// Tested by: the CLI tests that run the real binary (cli/CMakeLists.txt, cli.<command>_*)
+// and tests/safety/.
 
 #include <CLI/CLI.hpp>
 

@@ -2,6 +2,9 @@
 
 // Rows from input files (CSV, JSON lines, Parquet, or stdin as '-'), for the commands
 // that take data: write and merge.
+//
+// Tested by: the write CLI tests (cli/CMakeLists.txt) and
+// tests/safety/test_nesting_limits.py.
 
 #include <memory>
 #include <string>

@@ -1,6 +1,9 @@
 #pragma once
 
 // How commands that print rows (scan, changes) write them: --format and --output.
+//
+// Tested by: the scan and changes CLI tests (cli/CMakeLists.txt) and
+// tests/safety/test_paths.py.
 
 #include <CLI/CLI.hpp>
 

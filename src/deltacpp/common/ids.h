@@ -1,6 +1,9 @@
 #pragma once
 
 // Wall-clock times and random identifiers as the Delta log records them.
+//
+// Tested by: ops/write_table_test.cc and txn/transaction_test.cc, through the file names
+// and commit ids every write makes.
 
 #include <cstdint>
 #include <string>

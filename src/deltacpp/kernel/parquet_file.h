@@ -2,6 +2,9 @@
 
 // The one caller of parquet::arrow in delta-cpp: opens a data file and yields its
 // batches.
+//
+// Tested by: kernel/log/checkpoint_reader_test.cc (checkpoints, hostile pages and
+// footers) and scan/scan_test.cc (data files).
 
 #include <memory>
 #include <string>

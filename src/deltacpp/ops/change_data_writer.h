@@ -8,6 +8,9 @@
 // with change data files must hold every change it makes in them: readers take the
 // version's changes from its change data files alone (PROTOCOL.md, "Change Data
 // Files").
+//
+// Tested by: ops/merge_test.cc (ChangeDataFeedTablesGetEveryChange) and the change data
+// tests of ops/write_table_test.cc and tests/interop.
 
 #include <memory>
 #include <string>

@@ -4,6 +4,9 @@
 // condition split into join keys and the rest, and each clause bound to the joined rows
 // with the row it writes. Internal to ops/ (merge and update): never included from a
 // public header.
+//
+// Tested by: ops/merge_test.cc and ops/merge_edge_test.cc (binding the condition and
+// clauses of every MERGE they run).
 
 #include <memory>
 #include <optional>

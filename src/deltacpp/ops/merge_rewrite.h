@@ -4,6 +4,9 @@
 // target file that can match read and merged row by row, files with a changed row
 // written again (copy on write), the unmatched source rows inserted, and one commit.
 // MERGE and UPDATE both run here. Internal to ops/: never included from a public header.
+//
+// Tested by: ops/merge_test.cc and ops/merge_edge_test.cc (every MERGE and UPDATE they
+// run).
 
 #include <functional>
 #include <string>

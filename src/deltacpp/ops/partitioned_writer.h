@@ -3,6 +3,8 @@
 // Rows of a table written as Parquet data files in Hive-style partition folders, each
 // file with its statistics, ready to be added by a transaction. Shared by the operations
 // that write data (write, and those that rewrite files).
+//
+// Tested by: ops/write_table_test.cc (every write, partitioned or not, goes through it).
 
 #include <cstdint>
 #include <map>

@@ -4,6 +4,8 @@
 // the files that hold such rows (copy on write). It runs on MERGE's machinery as a merge
 // of no source rows whose one WHEN NOT MATCHED BY SOURCE clause is the update
 // (merge_rewrite.h), so the two write, count and fail alike.
+//
+// Tested by: ops/merge_test.cc and ops/merge_edge_test.cc (the UpdateRows tests).
 
 #include <cstdint>
 #include <string>

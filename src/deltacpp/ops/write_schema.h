@@ -3,6 +3,8 @@
 // How the schema of data being written meets the schema of the table it goes to: the
 // types Delta stores, the schema modes (reject a mismatch, merge new columns in, or
 // overwrite the schema), and rows shaped to the table's schema.
+//
+// Tested by: ops/write_table_test.cc (schema modes, evolution and casts on write).
 
 #include <memory>
 #include <set>

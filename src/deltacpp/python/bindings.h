@@ -1,6 +1,8 @@
 #pragma once
 
 // The parts of deltacpp._core, each defined in its own file.
+//
+// Tested by: tests/python/ (pytest, through the deltacpp package).
 
 #include <memory>
 

@@ -1,5 +1,7 @@
 #pragma once
 
+// Tested by: every test that evaluates a predicate (scan/row_filter_test.cc first).
+
 #include "deltacpp/common/status.h"
 
 namespace deltacpp {

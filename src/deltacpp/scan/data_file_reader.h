@@ -2,6 +2,8 @@
 
 // Internal to scan/: reading one data file as batches of table rows. Shared by the
 // snapshot scan (scan.h) and the change data feed scan (change_data.h).
+//
+// Tested by: scan/scan_test.cc and scan/change_data_test.cc (every data file they read).
 
 #include <cstdint>
 #include <memory>

@@ -5,6 +5,9 @@
 // reader), never follow a symlink out of the table when deleting, and make a commit
 // durable in the order LevelDB and SQLite use (data synced before the commit that names
 // it, the folder synced after a file appears in it). Internal to storage/.
+//
+// Tested by: storage/object_store_test.cc, and tests/safety/test_durability.py (the order
+// of fsyncs, with strace).
 
 #include <memory>
 #include <string>

@@ -1,6 +1,8 @@
 #pragma once
 
 // Record batches for tests, written as JSON rows.
+//
+// Tested by: the tests that use it.
 
 #include <memory>
 #include <string_view>

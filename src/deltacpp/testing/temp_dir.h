@@ -1,5 +1,7 @@
 #pragma once
 
+// Tested by: the tests that use it.
+
 #include <filesystem>
 
 #include "deltacpp/common/status.h"

@@ -2,6 +2,8 @@
 
 // Access to the shared, read-only test tables (../shared/testdata, see its SOURCES.md)
 // and helpers that lay out small tables of a test's own.
+//
+// Tested by: the tests that use it.
 
 #include <filesystem>
 #include <string>

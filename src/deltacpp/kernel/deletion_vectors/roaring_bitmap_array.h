@@ -3,6 +3,9 @@
 // The RoaringBitmapArray serialization of deletion vectors (PROTOCOL.md, "Deletion Vector
 // Format"): a magic number, the number of 32-bit bitmaps, then for each its key (the high
 // 32 bits of the row indexes it holds) and the bitmap in the portable Roaring format.
+//
+// Tested by: kernel/deletion_vectors/dv_reader_test.cc (every deletion vector decodes
+// through it).
 
 #include <cstdint>
 #include <optional>

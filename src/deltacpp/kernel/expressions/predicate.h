@@ -11,6 +11,9 @@
 //
 // Binding (scan/bind_predicate.h) types it against a schema; evaluation is Arrow compute
 // (scan/row_filter.h), with Spark SQL's semantics (row_filter.h says which).
+//
+// Tested by: kernel/expressions/predicate_parser_test.cc (trees printed and read back)
+// and the predicate fuzzer.
 
 #include <cstdint>
 #include <memory>
