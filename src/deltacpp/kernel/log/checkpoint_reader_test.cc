@@ -149,18 +149,29 @@ TEST(CheckpointReaderTest, GarbageIsCorruptNamingTheFile) {
                       ReadParquetCheckpoint(*store, "_delta_log/nope.parquet"));
 }
 
+constexpr const char* kFoundCheckpointPath =
+    "_delta_log/00000000000000000010.checkpoint.parquet";
+
+// A table in `dir` whose checkpoint (kFoundCheckpointPath) is the input the checkpoint
+// fuzzer found, saved as fuzz/regressions/checkpoint/`name`.
+Result<std::shared_ptr<ObjectStore>> StoreWithFoundCheckpoint(const testing::TempDir& dir,
+                                                              const std::string& name) {
+  std::ifstream found(testing::SourcePath("fuzz/regressions/checkpoint/" + name),
+                      std::ios::binary);
+  const std::string bytes{std::istreambuf_iterator<char>(found), {}};
+  if (bytes.size() < 1000)
+    return Status::IOError("fuzz/regressions/checkpoint/", name, " is missing");
+  DELTACPP_RETURN_NOT_OK(testing::WriteFile(dir.path() / kFoundCheckpointPath, bytes));
+  return ObjectStore::Make(dir.path().string());
+}
+
 // Issue 14, the checkpoint fuzzer: a 15 KB file whose page header claims a page of
 // 1.6 GB made the reader allocate (and clear) that much before reading it.
 TEST(CheckpointReaderTest, PageHeadersClaimingGigabytesAreCorruptNotAllocated) {
   ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
-  std::ifstream crafted(
-      testing::SourcePath("fuzz/regressions/checkpoint/page-header-claiming-gigabytes"),
-      std::ios::binary);
-  const std::string bytes{std::istreambuf_iterator<char>(crafted), {}};
-  ASSERT_GT(bytes.size(), 1000u);
-  const std::string path = "_delta_log/00000000000000000010.checkpoint.parquet";
-  ASSERT_OK(testing::WriteFile(dir.path() / path, bytes));
-  ASSERT_OK_AND_ASSIGN(auto store, ObjectStore::Make(dir.path().string()));
+  ASSERT_OK_AND_ASSIGN(auto store,
+                       StoreWithFoundCheckpoint(dir, "page-header-claiming-gigabytes"));
+  const std::string path = kFoundCheckpointPath;
   arrow::ProxyMemoryPool pool(arrow::system_memory_pool());
   ParquetReadOptions options;
   options.stream_pages = true;
@@ -187,15 +198,9 @@ TEST(CheckpointReaderTest, PageHeadersClaimingGigabytesAreCorruptNotAllocated) {
 // 740 MB and 6 s to refuse.
 TEST(CheckpointReaderTest, FootersClaimingMoreElementsThanBytesAreCorrupt) {
   ASSERT_OK_AND_ASSIGN(auto dir, testing::TempDir::Make());
-  std::ifstream crafted(
-      testing::SourcePath(
-          "fuzz/regressions/checkpoint/footer-claiming-a-million-columns"),
-      std::ios::binary);
-  const std::string bytes{std::istreambuf_iterator<char>(crafted), {}};
-  ASSERT_GT(bytes.size(), 1000u);
-  const std::string path = "_delta_log/00000000000000000010.checkpoint.parquet";
-  ASSERT_OK(testing::WriteFile(dir.path() / path, bytes));
-  ASSERT_OK_AND_ASSIGN(auto store, ObjectStore::Make(dir.path().string()));
+  ASSERT_OK_AND_ASSIGN(
+      auto store, StoreWithFoundCheckpoint(dir, "footer-claiming-a-million-columns"));
+  const std::string path = kFoundCheckpointPath;
   arrow::ProxyMemoryPool pool(arrow::system_memory_pool());
   ParquetReadOptions options;
   options.memory_pool = &pool;
