@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from deltacpp._filters import check_row_predicate
 from deltacpp._input import to_reader
 from deltacpp._load import _core
+from deltacpp._table_handle import TableHandle
 from deltacpp.transaction import (
     CommitProperties,
     PostCommitHookProperties,
@@ -14,8 +15,6 @@ from deltacpp.transaction import (
 )
 from deltacpp.writer import WriterProperties, new_request
 
-if TYPE_CHECKING:
-    from deltacpp.table import DeltaTable
 
 
 class TableMerger:
@@ -28,7 +27,7 @@ class TableMerger:
     "target" when none are) or by a name only one side has.
     """
 
-    def __init__(self, table: DeltaTable, source: Any, predicate: str, source_alias: str | None,
+    def __init__(self, table: TableHandle, source: Any, predicate: str, source_alias: str | None,
                  target_alias: str | None, merge_schema: bool,
                  writer_properties: WriterProperties | None,
                  commit_properties: CommitProperties | None,

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from deltacpp._filters import check_row_predicate, filters_to_predicate, is_arrow_expression
 from deltacpp._load import _core
+from deltacpp._table_handle import TableHandle
 from deltacpp.exceptions import DeltaError, DeltaProtocolError
 from deltacpp.merge import TableMerger
 from deltacpp.schema import Schema
@@ -212,7 +213,7 @@ def _deprecated_partitions(partitions: Any, filters: Any) -> Any:
         filters_to_predicate(partitions), filters_to_predicate(filters))
 
 
-class DeltaTable:
+class DeltaTable(TableHandle):
     """A Delta table, loaded at one version (the newest unless asked).
 
     The object holds an immutable snapshot of the table's log; reading it from several

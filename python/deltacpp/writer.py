@@ -6,19 +6,17 @@ import os
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from deltacpp._filters import check_row_predicate
 from deltacpp._load import _core
 from deltacpp._input import to_reader
+from deltacpp._table_handle import TableHandle
 from deltacpp.transaction import (
     CommitProperties,
     PostCommitHookProperties,
     apply_commit_settings,
 )
-
-if TYPE_CHECKING:
-    from deltacpp.table import DeltaTable
 
 _COMPRESSIONS = {"UNCOMPRESSED": "none", "SNAPPY": "snappy", "GZIP": "gzip",
                  "BROTLI": "brotli", "LZ4": "lz4", "ZSTD": "zstd", "LZ4_RAW": "lz4_raw"}
@@ -176,9 +174,7 @@ class WriterProperties:
 
 def table_uri_of(table_or_uri: Any) -> str:
     """A local path (or URI) from a str, Path or DeltaTable."""
-    from deltacpp.table import DeltaTable
-
-    if isinstance(table_or_uri, DeltaTable):
+    if isinstance(table_or_uri, TableHandle):
         return table_or_uri._uri
     if isinstance(table_or_uri, (str, os.PathLike)):
         text = os.fspath(table_or_uri)
@@ -215,7 +211,7 @@ def new_request(mode: str, partition_by: list[str] | str | None, name: str | Non
 
 
 def write_deltalake(
-    table_or_uri: str | Path | DeltaTable,
+    table_or_uri: str | Path | TableHandle,
     data: Any,
     *,
     partition_by: list[str] | str | None = None,
@@ -280,9 +276,7 @@ def write_deltalake(
     apply_commit_settings(request, commit_properties, post_commithook_properties)
     reader = to_reader(data)
     result = _core.write(uri, reader.__arrow_c_stream__(), request)
-    from deltacpp.table import DeltaTable
-
-    if isinstance(table_or_uri, DeltaTable):
+    if isinstance(table_or_uri, TableHandle):
         table_or_uri._load(result["version"])
 
 

@@ -115,6 +115,21 @@ TEST_F(MergeEdgeTest, ManyMatchesUnderAConditionalClauseStillFail) {
   EXPECT_EQ(Version(), 0);
 }
 
+// UPDATE SET * takes the source's values, which a row no source row matched has none
+// of: it set every column to null, silently. Refused, naming the clause.
+TEST_F(MergeEdgeTest, NotMatchedBySourceCannotUpdateAllColumns) {
+  Write(R"([{"id": 1, "v": 1}, {"id": 2, "v": 2}])", kIds);
+  MergeOptions options;
+  options.when_not_matched_by_source.push_back(MergeClause::UpdateAll());
+  auto source = Rows(R"([{"id": 2, "v": 20}])", kIds);
+  auto result = MergeIntoTable(uri_, *source, Parse("target.id = source.id"), options);
+  ASSERT_RAISES_DELTA(kInvalidArgument, result);
+  EXPECT_NE(result.status().message().find("cannot UPDATE SET *"), std::string::npos)
+      << result.status().message();
+  EXPECT_EQ(Version(), 0);
+  EXPECT_EQ(Read(), (std::vector<std::string>{"1:1", "2:2"}));
+}
+
 TEST_F(MergeEdgeTest, FloatKeysMatchNegativeZeroAndNaN) {
   const auto floats = arrow::schema(
       {arrow::field("f", arrow::float64()), arrow::field("v", arrow::int64())});

@@ -282,6 +282,14 @@ Status MergePlan::BindClauses(const std::vector<MergeClause>& clauses,
                         insert_expected ? "insert" : "update or delete", ": ",
                         clause.ToString(when.substr(5)));
     }
+    // SET * takes the source's columns, which rows not matched by the source do not
+    // have: every column would be set to null (Spark's grammar has no * there).
+    if (clause.all_columns && visible == kTargetSide) {
+      return DeltaError(DeltaErrorCode::kInvalidArgument, "a ", when,
+                        " clause cannot UPDATE SET *: its rows have no source values; "
+                        "name the columns to set: ",
+                        clause.ToString(when.substr(5)));
+    }
     BoundClause bound{clause, std::nullopt, std::nullopt};
     const std::string what = when + " clause's condition";
     if (clause.condition != nullptr) {
