@@ -4,9 +4,14 @@
 #include <cctype>
 #include <charconv>
 
+#include <arrow/util/string.h>
+
 namespace deltacpp {
 
 namespace {
+
+using arrow::internal::AsciiEqualsCaseInsensitive;
+using arrow::internal::AsciiToLower;
 
 constexpr int64_t kMicrosPerMilli = 1000;
 constexpr int64_t kMicrosPerSecond = 1000 * kMicrosPerMilli;
@@ -39,14 +44,6 @@ std::vector<std::string> LowerCaseWords(std::string_view text) {
   }
   if (!word.empty()) words.push_back(std::move(word));
   return words;
-}
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 // A retention property in milliseconds, its default when unset.
@@ -128,7 +125,7 @@ std::optional<std::string> TableConfiguration::Get(std::string_view key) const {
 
 bool TableConfiguration::IsTrue(std::string_view key) const {
   const auto value = Get(key);
-  return value.has_value() && EqualsIgnoringCase(*value, "true");
+  return value.has_value() && AsciiEqualsCaseInsensitive(*value, "true");
 }
 
 std::optional<int64_t> TableConfiguration::in_commit_timestamps_from() const {
@@ -159,7 +156,7 @@ Result<int64_t> TableConfiguration::log_retention_millis() const {
 
 bool TableConfiguration::expired_log_cleanup_enabled() const {
   const auto value = Get(table_property::kEnableExpiredLogCleanup);
-  return !value.has_value() || !EqualsIgnoringCase(*value, "false");
+  return !value.has_value() || !AsciiEqualsCaseInsensitive(*value, "false");
 }
 
 Result<int64_t> TableConfiguration::deleted_file_retention_millis() const {
@@ -204,7 +201,8 @@ std::vector<std::pair<std::string, std::string>> TableConfiguration::check_const
   std::vector<std::pair<std::string, std::string>> constraints;
   for (const auto& [key, sql] : configuration_) {
     if (key.size() > kPrefix.size() &&
-        EqualsIgnoringCase(std::string_view(key).substr(0, kPrefix.size()), kPrefix)) {
+        AsciiEqualsCaseInsensitive(std::string_view(key).substr(0, kPrefix.size()),
+                                   kPrefix)) {
       constraints.emplace_back(key.substr(kPrefix.size()), sql);
     }
   }
@@ -214,10 +212,7 @@ std::vector<std::pair<std::string, std::string>> TableConfiguration::check_const
 bool TableConfiguration::iceberg_enabled() const {
   const auto formats = Get(table_property::kUniversalFormatEnabledFormats);
   if (!formats) return false;
-  std::string lower;
-  for (char c : *formats)
-    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower.find("iceberg") != std::string::npos;
+  return AsciiToLower(*formats).find("iceberg") != std::string::npos;
 }
 
 }  // namespace deltacpp
